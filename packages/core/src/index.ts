@@ -1,0 +1,7 @@
+/**
+ * `@gridwork/core`: the kernel every Gridwork module stands on.
+ * @packageDocumentation
+ */
+export * as GeoPoint from "./primitives/GeoPoint"
+export * as Ids from "./primitives/Ids"
+export * as Instant from "./primitives/Instant"
