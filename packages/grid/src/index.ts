@@ -1,1 +1,1 @@
-export {}
+export * as GeoJson from "./geojson/GeoJson"
