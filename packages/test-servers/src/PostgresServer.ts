@@ -1,0 +1,109 @@
+import { execFileSync, spawn } from "node:child_process"
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { tmpdir, userInfo } from "node:os"
+import { join } from "node:path"
+import { freePort, waitForPort } from "./FreePort"
+import { stopProcess } from "./Process"
+
+/** A private PostgreSQL cluster on a free loopback port. */
+export interface PostgresServerHandle {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback). */
+  readonly url: string
+  readonly port: number
+  readonly pid: number
+  readonly dataDir: string
+  /** Creates a fresh database and returns its URL. */
+  readonly createDatabase: (name: string) => string
+  /** Stops the server by PID (SIGTERM = smart→fast shutdown) and removes its data directory. */
+  readonly stop: () => Promise<void>
+}
+
+/** Directory holding initdb/postgres, or undefined when PostgreSQL is not installed. */
+export const postgresBinDir = (): string | undefined => {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR
+  const base = "/usr/lib/postgresql"
+  if (!existsSync(base)) return undefined
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a))
+  return versions[0] === undefined ? undefined : join(base, versions[0], "bin")
+}
+
+const isRoot = (): boolean => userInfo().uid === 0
+
+/**
+ * `initdb`s a private cluster in a temp directory and starts `postgres` on 127.0.0.1 and
+ * a free port, with `fsync=on` (the system of record is durable in tests too). PostgreSQL
+ * refuses to run as root, so as root the cluster runs as the `postgres` system user
+ * (created by the Debian package). Install it with `apt-get install postgresql`.
+ */
+export const startPostgres = async (): Promise<PostgresServerHandle> => {
+  const bin = postgresBinDir()
+  if (bin === undefined) throw new Error("PostgreSQL is not installed: run `apt-get install -y postgresql`")
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), "gridwork-pg-"))
+  const asUser = (command: string, args: ReadonlyArray<string>): [string, Array<string>] =>
+    isRoot() ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, [...args]]
+  if (isRoot()) {
+    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim())
+    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim())
+    chownSync(dataDir, uid, gid)
+  }
+  chmodSync(dataDir, 0o700)
+  const [initCmd, initArgs] = asUser(join(bin, "initdb"), [
+    "-D",
+    dataDir,
+    "-U",
+    "postgres",
+    "-A",
+    "trust",
+    "-E",
+    "UTF8",
+    "--no-locale"
+  ])
+  execFileSync(initCmd, initArgs, { stdio: "pipe" })
+  const [cmd, args] = asUser(join(bin, "postgres"), [
+    "-D",
+    dataDir,
+    "-p",
+    String(port),
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    `unix_socket_directories=${dataDir}`,
+    "-c",
+    "fsync=on",
+    "-c",
+    "max_connections=100"
+  ])
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] })
+  let stderr = ""
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000)
+  })
+  try {
+    await waitForPort(port, 30_000)
+  } catch (error) {
+    await stopProcess(child)
+    throw new Error(`postgres did not start: ${String(error)}\n${stderr}`)
+  }
+  const psql = join(bin, "psql")
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  return {
+    url,
+    port,
+    pid: child.pid ?? -1,
+    dataDir,
+    createDatabase: (name) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name: ${name}`)
+      execFileSync(psql, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", `CREATE DATABASE ${name}`], {
+        stdio: "pipe"
+      })
+      return `postgres://postgres@127.0.0.1:${port}/${name}`
+    },
+    stop: async () => {
+      await stopProcess(child, 10_000)
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+}
