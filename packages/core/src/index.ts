@@ -5,3 +5,4 @@
 export * as GeoPoint from "./primitives/GeoPoint"
 export * as Ids from "./primitives/Ids"
 export * as Instant from "./primitives/Instant"
+export * as CalendarSpec from "./calendar/CalendarSpec"
