@@ -1,0 +1,4 @@
+import { InMemoryEventStore } from "../src"
+import { eventStoreContract } from "../src/testing"
+
+eventStoreContract("InMemoryEventStore", () => InMemoryEventStore.layer)
