@@ -19,7 +19,7 @@
  *   local day of `t`: at the close of the last working interval when working hours are
  *   set, otherwise at local midnight ending that day (民法典 第二百零三条: 期间的最后一日的
  *   截止时间为二十四时；有业务时间的，停止业务活动的时间为截止时间). `0 working days` is
- *   the end of the current day if it is a working day, else of the next working day.
+ *   the end of the current day if it is a working day still open, else of the next one.
  * - **`N calendar days` from `t`** fall due at the end of the Nth local day after the
  *   day of `t` (close of business if working hours are set and that day is a working
  *   day, otherwise midnight). With `lastDayRule: "next-working-day"`, a last day that is
@@ -242,8 +242,8 @@ export class BusinessCalendar {
   /**
    * `n` working days after the local day of `start` (that day not counted): the end of
    * the nth working day after it. `n = 0`: the end of the current day if it is a working
-   * day, else of the next working day. Throws `RangeError` if `n` is not a whole number
-   * 0 or more.
+   * day that has not yet ended (close of business not yet passed), else of the next
+   * working day. Throws `RangeError` if `n` is not a whole number 0 or more.
    */
   addWorkingDays(start: Instant, n: number): CalendarResult<Deadline> {
     checkCount(n, "working days")
@@ -266,8 +266,13 @@ export class BusinessCalendar {
       const length = table.length
       while (i < length) {
         if (working[i] === 1) {
-          if (remaining <= 1) return this.deadline(table.dayEnd[i]!)
-          remaining--
+          if (remaining === 0) {
+            if (table.dayEnd[i]! > start) return this.deadline(table.dayEnd[i]!)
+          } else if (remaining === 1) {
+            return this.deadline(table.dayEnd[i]!)
+          } else {
+            remaining--
+          }
         }
         i++
       }
@@ -276,8 +281,9 @@ export class BusinessCalendar {
 
   /**
    * `n` calendar days after the local day of `start` (that day not counted): the end of
-   * the nth day after it, then the calendar's `lastDayRule`. Throws `RangeError` if `n`
-   * is not a whole number 0 or more.
+   * the nth day after it, then the calendar's `lastDayRule`. `n = 0` is the end of the
+   * current day; once its close of business has passed, the same as `n = 1`.
+   * Throws `RangeError` if `n` is not a whole number 0 or more.
    */
   addCalendarDays(start: Instant, n: number): CalendarResult<Deadline> {
     checkCount(n, "calendar days")
@@ -295,13 +301,15 @@ export class BusinessCalendar {
         }
         if (table.status === MISSING) return this.fail(table.year)
         if (table.status === PROVISIONAL) this.provisional = true
-        if (table.working[i] === 1) return this.deadline(table.dayEnd[i]!)
+        if (table.working[i] === 1 && table.dayEnd[i]! > start) return this.deadline(table.dayEnd[i]!)
         i++
       }
     }
     if (this.intervalCount === 0) return this.deadline(table.starts[i + 1]!)
     if (table.status === MISSING) return this.fail(table.year)
     if (table.status === PROVISIONAL) this.provisional = true
+    // Only `n = 0` after the close of business can end before the start.
+    if (table.dayEnd[i]! <= start) return this.addCalendarDays(start, 1)
     return this.deadline(table.dayEnd[i]!)
   }
 

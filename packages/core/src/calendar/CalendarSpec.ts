@@ -114,7 +114,7 @@ export const WorkingInterval = Schema.Struct({
   Schema.makeFilter(
     (interval) =>
       minutesOfLocalTime(interval.start) < minutesOfLocalTime(interval.end) ||
-      `a working interval must end after it starts (got ${interval.start}-${interval.end})`
+      `A working interval must end after it starts (got ${interval.start}-${interval.end})`
   )
 )
 /** @see {@link WorkingInterval} */
@@ -136,7 +136,7 @@ const namedDatesOfYearInvalid = (
   const issues: Array<Schema.FilterIssue> = []
   dates.forEach((entry, index) => {
     if (Number(entry.date.slice(0, 4)) !== year) {
-      issues.push({ path: [field, index, "date"], issue: `expected a date in ${year}, got ${entry.date}` })
+      issues.push({ path: [field, index, "date"], issue: `Expected a date in ${year}, got ${entry.date}` })
     }
   })
   return issues
@@ -215,7 +215,7 @@ const workingHoursIssues = (hours: ReadonlyArray<WorkingInterval>): Array<Schema
       if (minutesOfLocalTime(current.start) < minutesOfLocalTime(previous.end)) {
         issues.push({
           path: ["workingHours", i],
-          issue: `working intervals must be in order and must not overlap (${previous.start}-${previous.end} then ${current.start}-${current.end})`
+          issue: `Working intervals must be in order and must not overlap (${previous.start}-${previous.end} then ${current.start}-${current.end})`
         })
       }
     }
@@ -224,11 +224,11 @@ const workingHoursIssues = (hours: ReadonlyArray<WorkingInterval>): Array<Schema
 }
 
 const weekdayIssues = (days: ReadonlyArray<number>): Array<Schema.FilterIssue> => {
-  if (days.length === 0) return [{ path: ["workingWeekdays"], issue: "expected at least one working weekday" }]
+  if (days.length === 0) return [{ path: ["workingWeekdays"], issue: "Expected at least one working weekday" }]
   const seen = new Set<number>()
   const issues: Array<Schema.FilterIssue> = []
   days.forEach((d, index) => {
-    if (seen.has(d)) issues.push({ path: ["workingWeekdays", index], issue: `weekday ${d} is listed twice` })
+    if (seen.has(d)) issues.push({ path: ["workingWeekdays", index], issue: `Weekday ${d} is listed twice` })
     seen.add(d)
   })
   return issues
@@ -238,7 +238,7 @@ const yearsIssues = (years: ReadonlyArray<CalendarYear>): Array<Schema.FilterIss
   const seen = new Set<number>()
   const issues: Array<Schema.FilterIssue> = []
   years.forEach((y, index) => {
-    if (seen.has(y.year)) issues.push({ path: ["years", index, "year"], issue: `year ${y.year} is listed twice` })
+    if (seen.has(y.year)) issues.push({ path: ["years", index, "year"], issue: `Year ${y.year} is listed twice` })
     seen.add(y.year)
   })
   return issues
