@@ -9,3 +9,9 @@
  */
 export * as DeciderSpec from "./DeciderSpec"
 export { type EventStoreContractOptions, eventStoreContract } from "./EventStoreContract"
+export {
+  type DeadlineSchedulerContractOptions,
+  type DeadlineSchedulerWorld,
+  deadlineSchedulerContract
+} from "./DeadlineSchedulerContract"
+export { type LedgerStoreContractOptions, ledgerStoreContract, sampleLedgerEntry } from "./LedgerStoreContract"

@@ -1,0 +1,4 @@
+import { LedgerStore } from "../src"
+import { ledgerStoreContract } from "../src/testing"
+
+ledgerStoreContract("in-memory LedgerStore", () => LedgerStore.layerInMemory)
