@@ -1,0 +1,103 @@
+/**
+ * The `responsibility` module of `@gridwork/core`: the deadlines of a locality's
+ * policy. Its section of a locality model holds `deadlines`, a list of
+ * {@link ObligationRule}s, each citing the law and article that sets it.
+ *
+ * ```yaml
+ * modules:
+ *   responsibility:
+ *     deadlines:
+ *       - id: petition.handle
+ *         title: Handle an accepted matter
+ *         module: petition
+ *         opensOn: PetitionAccepted
+ *         fulfilledBy: [PetitionReplied]
+ *         owner: holder
+ *         within: { amount: 60, unit: calendar-days }
+ *         extension: { max: 1, amount: 30, unit: calendar-days, requiresApproval: true }
+ *         source: { law: 信访工作条例 (2022), article: "32" }
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { Option } from "effect"
+ * import { ResponsibilityModule } from "@gridwork/core"
+ *
+ * declare const model: import("@gridwork/core").LocalityModel.LocalityModel
+ * const deadlines = ResponsibilityModule.deadlinesOf(model)
+ * ```
+ * @module
+ */
+import { Effect, Option, Schema } from "effect"
+import { ObligationRule } from "../responsibility/ObligationRule"
+import type { LocalityModel } from "./LocalityModel"
+import * as ModuleManifest from "./ModuleManifest"
+import type { SchemaProblem } from "./SchemaProblems"
+
+/** The section's schema: `deadlines` (default: none). */
+export const Settings = Schema.Struct({
+  deadlines: Schema.Array(ObligationRule).pipe(Schema.withDecodingDefaultKey(Effect.succeed([])))
+})
+/** @see {@link Settings} */
+export type Settings = typeof Settings.Type
+
+const validate = (settings: Settings, context: ModuleManifest.ModelContext): ReadonlyArray<SchemaProblem> => {
+  const problems: Array<SchemaProblem> = []
+  const seen = new Map<string, number>()
+  const roles = [...context.roles].join(", ")
+  const hasWorkingHours = (context.calendar?.workingHours ?? []).length > 0
+  settings.deadlines.forEach((rule, index) => {
+    const previous = seen.get(rule.id)
+    if (previous !== undefined) {
+      problems.push({
+        path: ["deadlines", index, "id"],
+        rule: "responsibility.duplicate-id",
+        message: `rule id "${rule.id}" is already used by deadlines[${previous}]`
+      })
+    } else seen.set(rule.id, index)
+    if (rule.owner !== "holder" && !context.roles.has(rule.owner)) {
+      problems.push({
+        path: ["deadlines", index, "owner"],
+        rule: "responsibility.unknown-owner",
+        message: `owner "${rule.owner}" is neither "holder" nor a role of this model (roles: ${roles || "none"})`
+      })
+    }
+    if (context.calendar !== undefined && !hasWorkingHours) {
+      const periods: Array<[ReadonlyArray<string | number>, string]> = [[["within", "unit"], rule.within.unit]]
+      if (rule.extension !== undefined) periods.push([["extension", "unit"], rule.extension.unit])
+      for (const [path, unit] of periods) {
+        if (unit === "working-hours") {
+          problems.push({
+            path: ["deadlines", index, ...path],
+            rule: "responsibility.no-working-hours",
+            message: "a period in working-hours needs calendar.workingHours, which this model does not set"
+          })
+        }
+      }
+    }
+  })
+  return problems
+}
+
+/** The manifest core registers for `responsibility`. */
+export const manifest: ModuleManifest.ModuleManifest<Settings> = ModuleManifest.make({
+  name: "responsibility",
+  version: "0.1.0",
+  description: "Deadlines (obligation rules) with the law and article that set them",
+  settings: Settings,
+  permissions: {
+    "approve-extension": {
+      description: "Approve the extension of a deadline that requires approval",
+      defaultRoles: ["leader"]
+    },
+    "view-ledger": {
+      description: "Read the responsibility ledger: who held a matter when, which deadlines were missed",
+      defaultRoles: ["leader", "supervisor"]
+    }
+  },
+  validate
+})
+
+/** The deadlines of a model; empty when the model does not enable `responsibility`. */
+export const deadlinesOf = (model: LocalityModel): ReadonlyArray<ObligationRule> =>
+  Option.match(model.settings(manifest), { onNone: () => [], onSome: (settings) => settings.deadlines })
