@@ -65,34 +65,9 @@ export class ZoneOffsets {
   /** Milliseconds to add to a UTC instant to read the local wall clock at that instant. */
   offsetAt(utcMs: number): number {
     const wholeSeconds = utcMs - (((utcMs % 1000) + 1000) % 1000)
-    let year = 0
-    let month = 0
-    let day = 0
-    let hour = 0
-    let minute = 0
-    let second = 0
-    for (const part of this.formatter.formatToParts(wholeSeconds)) {
-      switch (part.type) {
-        case "year":
-          year = Number(part.value)
-          break
-        case "month":
-          month = Number(part.value)
-          break
-        case "day":
-          day = Number(part.value)
-          break
-        case "hour":
-          hour = Number(part.value)
-          break
-        case "minute":
-          minute = Number(part.value)
-          break
-        case "second":
-          second = Number(part.value)
-          break
-      }
-    }
+    const field: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {}
+    for (const part of this.formatter.formatToParts(wholeSeconds)) field[part.type] = Number(part.value)
+    const { year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0 } = field
     const wall = daysFromCivil(year, month, day) * DAY_MS + hour * 3_600_000 + minute * 60_000 + second * 1000
     return wall - wholeSeconds
   }
