@@ -103,7 +103,7 @@ switch (task) {
     process.exit(run(process.execPath, [join(root, "packages", "cli", "dist", "main.js"), "model", "show", model]))
   }
   case "test": {
-    const status = turbo(["test", "--concurrency=1", ...rest])
+    const status = turbo(["test", "--concurrency=1", "--continue", ...rest])
     const summary = run(process.execPath, [join(root, "scripts", "test-summary.mjs")])
     process.exit(status !== 0 ? status : summary)
   }
