@@ -106,6 +106,19 @@ describe("BusinessCalendar, cn-mainland 2026, whole working days", () => {
     expect(ok(cn.add(t, { amount: 3, unit: "minutes" })).due).toBe(t + 3 * 60_000)
   })
 
+  it("refuses a spec literal that breaks the CalendarSpec rules, naming the field", () => {
+    expect(() =>
+      BusinessCalendar.make({
+        timeZone: "Asia/Shanghai",
+        workingHours: [
+          { start: "14:00", end: "17:30" },
+          { start: "08:30", end: "12:00" }
+        ]
+      })
+    ).toThrow(/must be in order and must not overlap[\s\S]*workingHours/)
+    expect(() => BusinessCalendar.make({ timeZone: "Asia/Beijing" })).toThrow(/IANA time zone/)
+  })
+
   it("rejects a negative or fractional amount as a programming error", () => {
     expect(() => cn.addWorkingDays(bj("2026-10-01"), -1)).toThrow(RangeError)
     expect(() => cn.addCalendarDays(bj("2026-10-01"), 1.5)).toThrow(/whole number/)

@@ -68,6 +68,7 @@ import type { Instant } from "../primitives/Instant"
 import {
   type CalendarSpec,
   type CalendarYear,
+  make as checkSpec,
   minutesOfLocalTime,
   type NamedDate,
   type ResolvedCalendarSpec,
@@ -182,7 +183,7 @@ export class BusinessCalendar {
   private provisional = false
 
   private constructor(spec: CalendarSpec) {
-    this.spec = withDefaults(spec)
+    this.spec = withDefaults(checkSpec(spec))
     this.zone = new ZoneOffsets(this.spec.timeZone)
     this.hours = this.spec.workingHours.map(
       (interval) => [minutesOfLocalTime(interval.start), minutesOfLocalTime(interval.end)] as const
@@ -204,8 +205,9 @@ export class BusinessCalendar {
   }
 
   /**
-   * Builds a calendar from a decoded {@link CalendarSpec}. Pure: no I/O. Decode input
-   * from files with the `CalendarSpec` schema first; an unknown time zone throws.
+   * Builds a calendar from a {@link CalendarSpec}. Pure: no I/O. Decode input from files
+   * with the `CalendarSpec` schema at the boundary; a spec that breaks its rules here (a
+   * literal written in code) throws an `Error` naming each bad field.
    */
   static make(spec: CalendarSpec): BusinessCalendar {
     return new BusinessCalendar(spec)
@@ -442,7 +444,10 @@ export class BusinessCalendar {
     return this.zone.wallToUtc(dayOfIsoDate(date) * DAY_MS + minutes * MINUTE_MS) as Instant
   }
 
-  /** The local day containing an instant: date, kind, name, and its bounds. */
+  /**
+   * The local day containing an instant: date, kind, name, and its bounds. Fails with
+   * {@link CalendarYearNotLoaded} for a year not loaded under `whenYearMissing: "fail"`.
+   */
   dayAt(t: Instant): CalendarResult<CalendarDay> {
     checkInstant(t, "t")
     this.locate(t)
