@@ -6,8 +6,8 @@
  * - 2025: 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号)
  * - 2026: 国务院办公厅关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号)
  *
- * Cross-checked against the maintained dataset NateScarlet/holiday-cn on GitHub
- * (one JSON file per year). A year not listed here is not loaded: a locality adds it as
+ * Checked against the maintained dataset NateScarlet/holiday-cn on GitHub (one file per
+ * year; 2025 directly, 2026 against independent transcriptions, see its data file). A year not listed here is not loaded: a locality adds it as
  * data under `calendar.years` (same {@link CalendarYear} format) as soon as the notice
  * is out, without waiting for a release of `@gridwork/core`.
  *

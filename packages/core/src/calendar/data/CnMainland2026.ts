@@ -3,9 +3,12 @@
  * the General Office of the State Council: 国务院办公厅关于2026年部分节假日安排的通知
  * (国办发明电〔2025〕7号, published 2025-11-04).
  *
- * Cross-checked against the maintained dataset NateScarlet/holiday-cn (2026.json) and
- * independent transcriptions of the notice (e.g. awfe/ChinaWorkingDay 2026.json, which
- * lists every working day of 2026: 248 in all). Holidays list every day off, including
+ * The maintained dataset NateScarlet/holiday-cn publishes the same schedule as
+ * 2026.json; when this file was written its 2026 file could not be read, so the dates
+ * were checked against several independent transcriptions of the notice instead (among
+ * them awfe/ChinaWorkingDay 2026.json, which lists every working day of 2026, 248 in
+ * all; the tests compare the month-by-month counts). Re-check against holiday-cn
+ * before relying on a change to this file. Holidays list every day off, including
  * the weekend days folded into a holiday week; make-up working days are weekend days
  * that are worked.
  *
