@@ -42,6 +42,13 @@ export interface TreeInput {
    * reported again as unknown (the decoding error already is).
    */
   readonly undecodedCodes?: ReadonlySet<string> | undefined
+  /**
+   * Parents named by entries that could not be decoded: such a parent is not reported
+   * as a leaf (its child exists in the source).
+   */
+  readonly undecodedParents?: ReadonlySet<string> | undefined
+  /** Names an entry in messages (default `jurisdictions[i]`), e.g. by its place in the source file. */
+  readonly describe?: ((index: number) => string) | undefined
 }
 
 /**
@@ -62,6 +69,7 @@ export const validate = (input: TreeInput): Array<TreeProblem> => {
   const { tiers, jurisdictions } = input
   const leavesAllowedAt = input.leavesAllowedAt ?? []
   const undecoded = input.undecodedCodes ?? new Set<string>()
+  const describe = input.describe ?? ((index: number) => `jurisdictions[${index}]`)
 
   const tierIndex = new Map<string, number>()
   if (tiers.length === 0) {
@@ -105,7 +113,7 @@ export const validate = (input: TreeInput): Array<TreeProblem> => {
       problems.push({
         path: ["jurisdictions", index, "code"],
         rule: "jurisdiction.duplicate-code",
-        message: `code "${node.code}" is already used by jurisdiction #${previous + 1} (${jurisdictions[previous]?.name ?? ""}); codes must be unique`
+        message: `code "${node.code}" is already used by ${describe(previous)} (${jurisdictions[previous]?.name ?? ""}); codes must be unique`
       })
     } else {
       firstIndex.set(node.code, index)
@@ -113,7 +121,7 @@ export const validate = (input: TreeInput): Array<TreeProblem> => {
   })
 
   const topTier = tiers.length - 1
-  const hasChildren = new Set<string>()
+  const hasChildren = new Set<string>(input.undecodedParents ?? [])
   jurisdictions.forEach((node, index) => {
     if (node.parent !== undefined) hasChildren.add(node.parent)
     const level = tierIndex.get(node.level)

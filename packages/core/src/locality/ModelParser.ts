@@ -150,6 +150,14 @@ export const referencesOf = (text: string, fileName: string): ReadonlyArray<stri
   return file === undefined ? [] : [file]
 }
 
+/** Jurisdictions collected from the source, with where each came from. */
+interface Collected {
+  readonly items: Array<Jurisdiction>
+  readonly origins: Array<Origin>
+  readonly undecoded: Set<string>
+  readonly undecodedParents: Set<string>
+}
+
 interface DecodedList<A> {
   readonly items: ReadonlyArray<A>
   readonly origins: ReadonlyArray<Origin>
@@ -189,7 +197,7 @@ const flattenInline = (
   input: ReadonlyArray<unknown>,
   path: Path,
   impliedParent: string | undefined,
-  out: { items: Array<Jurisdiction>; origins: Array<Origin>; undecoded: Set<string> }
+  out: Collected
 ): void => {
   input.forEach((raw, index) => {
     const here = [...path, index]
@@ -197,6 +205,8 @@ const flattenInline = (
     const code = entry?.code ?? stringField(raw, "code")
     if (entry === undefined) {
       if (code !== undefined) out.undecoded.add(code)
+      const parent = impliedParent ?? stringField(raw, "parent")
+      if (parent !== undefined) out.undecodedParents.add(parent)
     } else {
       if (impliedParent !== undefined && entry.parent !== undefined && entry.parent !== impliedParent) {
         problems.add(
@@ -259,8 +269,8 @@ const readGeoJson = (
   main: SourceDocument.SourceDocument,
   reference: LocalityModel.GeoJsonReference,
   options: ParseOptions | undefined,
-  out: { items: Array<Jurisdiction>; origins: Array<Origin>; undecoded: Set<string> }
-): string => {
+  out: Collected
+): string | undefined => {
   const display = siblingPath(main.file, reference.file)
   const text: Result.Result<string, string> =
     options?.readFile === undefined
@@ -268,16 +278,16 @@ const readGeoJson = (
       : options.readFile(reference.file)
   if (Result.isFailure(text)) {
     problems.add(main, ["jurisdictions", "file"], "file.unreadable", `cannot read ${display}: ${text.failure}`)
-    return display
+    return undefined
   }
   const parsed = SourceDocument.parse(text.success, display)
   if (Result.isFailure(parsed)) {
     problems.addSyntax(display, parsed.failure)
-    return display
+    return undefined
   }
   const doc = parsed.success
   const collection = decodeLenient(problems, doc, FeatureCollection, doc.value, [])
-  if (collection === undefined) return display
+  if (collection === undefined) return undefined
   const { codeProperty, nameProperty, levelProperty, parentProperty } = reference
   const Properties = Schema.Struct({
     [codeProperty]: JurisdictionCode,
@@ -295,7 +305,9 @@ const readGeoJson = (
       | undefined
     if (props === undefined) {
       const code = feature.properties[codeProperty]
+      const parent = feature.properties[parentProperty]
       if (typeof code === "string") out.undecoded.add(code)
+      if (typeof parent === "string") out.undecodedParents.add(parent)
       return
     }
     const parent = props[parentProperty]
@@ -346,6 +358,13 @@ const decodeCalendar = (
     problems.add(doc, ["calendar", ...p.path], rule, p.message)
   }
   return undefined
+}
+
+/** `jurisdictions[0].children[2]`, or `features[3] of x.geojson` when the item comes from another file. */
+const describeOrigin = (main: SourceDocument.SourceDocument, origin: Origin | undefined): string => {
+  if (origin === undefined) return "another entry"
+  const path = formatPath(origin.path.at(-1) === "properties" ? origin.path.slice(0, -1) : origin.path)
+  return origin.doc.file === main.file ? path : `${path} of ${origin.doc.file}`
 }
 
 const tierRules = new Set([
@@ -410,7 +429,7 @@ export const parseModel = (
   const calendar = raw.calendar === undefined ? undefined : decodeCalendar(problems, doc, raw.calendar)
 
   // --- jurisdictions
-  const jurisdictions = { items: [] as Array<Jurisdiction>, origins: [] as Array<Origin>, undecoded: new Set<string>() }
+  const jurisdictions: Collected = { items: [], origins: [], undecoded: new Set(), undecodedParents: new Set() }
   let source: LocalityModel.JurisdictionSource | undefined
   if (Array.isArray(raw.jurisdictions)) {
     flattenInline(problems, doc, raw.jurisdictions, ["jurisdictions"], undefined, jurisdictions)
@@ -419,7 +438,7 @@ export const parseModel = (
     const reference = problems.decode(doc, LocalityModel.GeoJsonReference, raw.jurisdictions, ["jurisdictions"])
     if (reference !== undefined) {
       const file = readGeoJson(problems, doc, reference, options, jurisdictions)
-      source = { _tag: "GeoJson", file, reference }
+      if (file !== undefined) source = { _tag: "GeoJson", file, reference }
     }
   } else if (raw.jurisdictions !== undefined) {
     problems.add(
@@ -433,7 +452,9 @@ export const parseModel = (
     tiers: tiers ?? [],
     leavesAllowedAt,
     jurisdictions: jurisdictions.items,
-    undecodedCodes: jurisdictions.undecoded
+    undecodedCodes: jurisdictions.undecoded,
+    undecodedParents: jurisdictions.undecodedParents,
+    describe: (index) => describeOrigin(doc, jurisdictions.origins[index])
   }
   const jurisdictionsGiven =
     source !== undefined && (jurisdictions.items.length > 0 || jurisdictions.undecoded.size === 0)
@@ -464,7 +485,9 @@ export const parseModel = (
     actors: actors.items,
     catalog,
     hasJurisdiction: (code) => jurisdictionCodes.has(code) || source === undefined,
-    undecoded: { units: units.undecoded, roles: roles.undecoded, jurisdictions: jurisdictions.undecoded }
+    undecoded: { units: units.undecoded, roles: roles.undecoded, jurisdictions: jurisdictions.undecoded },
+    describe: (collection, index) =>
+      describeOrigin(doc, { units: units.origins, roles: roles.origins, actors: actors.origins }[collection]?.[index])
   })
   for (const problem of organizationProblems) {
     mapItemProblem(problems, doc, problem, { units: units.origins, roles: roles.origins, actors: actors.origins })

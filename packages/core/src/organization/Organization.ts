@@ -53,6 +53,8 @@ export interface ValidateInput extends OrganizationParts {
         readonly jurisdictions?: ReadonlySet<string> | undefined
       }
     | undefined
+  /** Names an item in messages (default `units[i]`), e.g. by its place in the source file. */
+  readonly describe?: ((collection: string, index: number) => string) | undefined
 }
 
 /** What {@link make} takes. */
@@ -72,7 +74,8 @@ const duplicates = <A>(
   key: (item: A) => string,
   collection: string,
   field: string,
-  rule: string
+  rule: string,
+  describe: (collection: string, index: number) => string
 ): Array<OrganizationProblem> => {
   const seen = new Map<string, number>()
   const problems: Array<OrganizationProblem> = []
@@ -84,7 +87,7 @@ const duplicates = <A>(
       problems.push({
         path: [collection, index, field],
         rule,
-        message: `${field} "${value}" is already used by ${collection}[${previous}]; it must be unique`
+        message: `${field} "${value}" is already used by ${describe(collection, previous)}; it must be unique`
       })
   })
   return problems
@@ -98,10 +101,11 @@ const patternIsKnown = (pattern: string, catalog: Permission.Catalog, modules: R
 
 /** Checks the parts; returns every problem found (empty when valid). */
 export const validate = (input: ValidateInput): Array<OrganizationProblem> => {
+  const describe = input.describe ?? ((collection: string, index: number) => `${collection}[${index}]`)
   const problems: Array<OrganizationProblem> = [
-    ...duplicates(input.units, (u) => u.code, "units", "code", "organization.duplicate-code"),
-    ...duplicates(input.roles, (r) => r.code, "roles", "code", "organization.duplicate-code"),
-    ...duplicates(input.actors, (a) => a.id, "actors", "id", "organization.duplicate-id")
+    ...duplicates(input.units, (u) => u.code, "units", "code", "organization.duplicate-code", describe),
+    ...duplicates(input.roles, (r) => r.code, "roles", "code", "organization.duplicate-code", describe),
+    ...duplicates(input.actors, (a) => a.id, "actors", "id", "organization.duplicate-id", describe)
   ]
   const undecodedJurisdictions = input.undecoded?.jurisdictions ?? new Set<string>()
   const undecodedUnits = input.undecoded?.units ?? new Set<string>()
