@@ -1,7 +1,8 @@
 /**
  * The `responsibility` module of `@gridwork/core`: the deadlines of a locality's
- * policy. Its section of a locality model holds `deadlines`, a list of
- * {@link ObligationRule}s, each citing the law and article that sets it.
+ * policy and its escalation rules. Its section of a locality model holds `deadlines`,
+ * a list of {@link ObligationRule}s, each citing the law and article that sets it, and
+ * optionally `escalation` (see `EscalationRule`).
  *
  * ```yaml
  * modules:
@@ -16,6 +17,10 @@
  *         within: { amount: 60, unit: calendar-days }
  *         extension: { max: 1, amount: 30, unit: calendar-days, requiresApproval: true }
  *         source: { law: 信访工作条例 (2022), article: "32" }
+ *     escalation:                     # optional: the escalation decision table
+ *       hitPolicy: first
+ *       rules:
+ *         - { id: overdue-climbs, when: { overdue: true }, actions: [{ do: move-up }] }
  * ```
  *
  * @example
@@ -29,14 +34,19 @@
  * @module
  */
 import { Effect, Option, Schema } from "effect"
+import * as EscalationRule from "../responsibility/EscalationRule"
 import { ObligationRule } from "../responsibility/ObligationRule"
 import type { LocalityModel } from "./LocalityModel"
 import * as ModuleManifest from "./ModuleManifest"
 import type { SchemaProblem } from "./SchemaProblems"
 
-/** The section's schema: `deadlines` (default: none). */
+/**
+ * The section's schema: `deadlines` (default: none) and optionally `escalation`, the
+ * decision table of escalation rules (see `EscalationRule`).
+ */
 export const Settings = Schema.Struct({
-  deadlines: Schema.Array(ObligationRule).pipe(Schema.withDecodingDefaultKey(Effect.succeed([])))
+  deadlines: Schema.Array(ObligationRule).pipe(Schema.withDecodingDefaultKey(Effect.succeed([]))),
+  escalation: Schema.optionalKey(EscalationRule.EscalationSettings)
 })
 /** @see {@link Settings} */
 export type Settings = typeof Settings.Type
@@ -75,7 +85,22 @@ const validate = (settings: Settings, context: ModuleManifest.ModelContext): Rea
         }
       }
     }
+    if (rule.extendedBy !== undefined && rule.extension === undefined) {
+      problems.push({
+        path: ["deadlines", index, "extendedBy"],
+        rule: "responsibility.extension-missing",
+        message: "extendedBy names events that extend the deadline, but the rule sets no extension"
+      })
+    }
   })
+  if (settings.escalation !== undefined) {
+    const escalationProblems = EscalationRule.validate(settings.escalation, {
+      tiers: context.tiers,
+      roles: context.roles,
+      deadlines: new Set(settings.deadlines.map((rule) => rule.id))
+    })
+    for (const problem of escalationProblems) problems.push({ ...problem, path: ["escalation", ...problem.path] })
+  }
   return problems
 }
 
@@ -83,7 +108,7 @@ const validate = (settings: Settings, context: ModuleManifest.ModelContext): Rea
 export const manifest: ModuleManifest.ModuleManifest<Settings> = ModuleManifest.make({
   name: "responsibility",
   version: "0.1.0",
-  description: "Deadlines (obligation rules) with the law and article that set them",
+  description: "Deadlines (obligation rules) with the law and article that set them, and escalation rules",
   settings: Settings,
   permissions: {
     "approve-extension": {
@@ -101,3 +126,7 @@ export const manifest: ModuleManifest.ModuleManifest<Settings> = ModuleManifest.
 /** The deadlines of a model; empty when the model does not enable `responsibility`. */
 export const deadlinesOf = (model: LocalityModel): ReadonlyArray<ObligationRule> =>
   Option.match(model.settings(manifest), { onNone: () => [], onSome: (settings) => settings.deadlines })
+
+/** The escalation rules of a model; none when the model sets no `escalation` section. */
+export const escalationOf = (model: LocalityModel): Option.Option<EscalationRule.EscalationSettings> =>
+  Option.flatMap(model.settings(manifest), (settings) => Option.fromNullishOr(settings.escalation))

@@ -133,11 +133,23 @@ export class Applicability extends Schema.Class<Applicability>("@gridwork/core/O
 }) {}
 
 /**
+ * A pause of the clock the rule allows: one of the `on` events stops it (e.g. a hearing
+ * is scheduled), one of the `resumeOn` events restarts it, and the time in between does
+ * not count. `reason` is recorded with the pause (e.g. `hearing`).
+ */
+export class PauseRule extends Schema.Class<PauseRule>("@gridwork/core/ObligationRule/PauseRule")({
+  on: EventTypes,
+  resumeOn: EventTypes,
+  reason: Code
+}) {}
+
+/**
  * One deadline of a policy: when `opensOn` occurs in `module`, the `owner` must bring
  * about one of `fulfilledBy` within `within` (counted with the business calendar),
  * unless one of `cancelledBy` happens first. `appliesTo` narrows it to matter
- * categories, `extension` says how it may be extended, `warnAt` when to warn, `source`
- * which law and article set it.
+ * categories, `extension` says how it may be extended (and `extendedBy` which events
+ * extend it), `pauses` which events stop and restart the clock, `warnAt` when to warn,
+ * `source` which law and article set it.
  */
 export class ObligationRule extends Schema.Class<ObligationRule>("@gridwork/core/ObligationRule")({
   id: ObligationRuleId,
@@ -155,6 +167,10 @@ export class ObligationRule extends Schema.Class<ObligationRule>("@gridwork/core
   within: Period,
   extension: Schema.optionalKey(Extension),
   warnAt: Schema.optionalKey(WarnAt),
+  /** Events that stop and restart the clock (time spent on a hearing does not count). */
+  pauses: Schema.optionalKey(Schema.Array(PauseRule)),
+  /** Events that extend the deadline under `extension`; they carry the approver's decision. */
+  extendedBy: Schema.optionalKey(EventTypes),
   source: LegalSource
 }) {}
 
