@@ -1,0 +1,261 @@
+/**
+ * Local-search refinement: moves border units between neighbouring grids of the same
+ * community to bring grids within bounds first and to make them compact second, never
+ * breaking a grid's contiguity and never emptying a grid.
+ *
+ * The score of a grid is `P² / (4πA)` (the inverse of its Polsby-Popper score, from the
+ * exact perimeter `P` and area `A` of the union of its units in the equal-area plane)
+ * plus `balance · ((w - target) / target)²`. A move is taken when it lowers the total
+ * bound violation, or keeps it and lowers the total score; in `repair` mode only moves
+ * that lower the violation are taken (re-partitioning must not churn for shape alone).
+ * Perimeters are updated in O(degree) per move from the shared boundary lengths of the
+ * topology; contiguity is checked by a search limited to the grid the unit leaves.
+ *
+ * Deterministic: units are visited in a FIFO work list seeded in index order.
+ * @module
+ */
+import type { Topology } from "../geometry/Topology"
+import type { ResolvedBounds } from "./Bounds"
+import { Marks } from "./Graph"
+
+/** The state refined in place. */
+export interface RefineState {
+  /** Grid of each unit, `-1` for units that take no part. */
+  readonly grid: Int32Array
+  /** Community of each grid (moves stay inside a community). */
+  readonly gridCommunity: Int32Array
+}
+
+/** Refinement settings. */
+export interface RefineOptions {
+  readonly bounds: ResolvedBounds
+  /** `compact`: fix bounds, then improve shapes. `repair`: only fix bounds. */
+  readonly mode: "compact" | "repair"
+  /** Weight of the balance term (0 = ignore the target inside the bounds). */
+  readonly balance: number
+  /** Only units with `movable[u] === 1` may move (default: all). */
+  readonly movable?: Uint8Array | undefined
+  /** Safety cap on the number of moves (default 200 per unit). */
+  readonly maxMoves?: number | undefined
+  /** Called now and then with the number of moves made so far. */
+  readonly onProgress?: ((moves: number) => void) | undefined
+}
+
+/** Per-grid sums kept up to date while refining. */
+export interface GridSums {
+  readonly weight: Float64Array
+  readonly area: Float64Array
+  readonly perimeter: Float64Array
+  readonly count: Int32Array
+}
+
+/** Computes the per-grid weight, area, perimeter (of the union) and unit count. */
+export const gridSums = (topology: Topology, weights: Float64Array, grid: Int32Array, gridCount: number): GridSums => {
+  const weight = new Float64Array(gridCount)
+  const area = new Float64Array(gridCount)
+  const perimeter = new Float64Array(gridCount)
+  const count = new Int32Array(gridCount)
+  const { adjStart, adjIndex, adjLength } = topology
+  for (let u = 0; u < grid.length; u++) {
+    const g = grid[u]!
+    if (g < 0) continue
+    weight[g] = weight[g]! + weights[u]!
+    area[g] = area[g]! + topology.area[u]!
+    count[g] = count[g]! + 1
+    let p = topology.perimeter[u]!
+    for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
+      if (grid[adjIndex[i]!] === g) p -= adjLength[i]!
+    }
+    perimeter[g] = perimeter[g]! + p
+  }
+  return { weight, area, perimeter, count }
+}
+
+/** Inverse Polsby-Popper `P² / (4πA)`. */
+const shape = (perimeter: number, area: number): number =>
+  (perimeter * perimeter) / (4 * Math.PI * Math.max(area, 1e-6))
+
+/**
+ * Whether removing `u` from grid `g` leaves the rest of `g` connected. `marks` is
+ * scratch space; `stack` is reused.
+ */
+const staysConnected = (
+  topology: Topology,
+  grid: Int32Array,
+  u: number,
+  g: number,
+  marks: Marks,
+  stack: Array<number>
+): boolean => {
+  const { adjStart, adjIndex } = topology
+  let first = -1
+  let targets = 0
+  marks.reset()
+  marks.mark(u)
+  // Distinct neighbours of u inside g.
+  for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
+    const v = adjIndex[i]!
+    if (grid[v] === g) {
+      if (first < 0) first = v
+      targets++
+    }
+  }
+  if (targets <= 1) return true
+  let reached = 1
+  marks.mark(first)
+  stack.length = 0
+  stack.push(first)
+  const isTarget = (v: number) => {
+    for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) if (adjIndex[i] === v) return true
+    return false
+  }
+  while (stack.length > 0) {
+    const x = stack.pop()!
+    for (let i = adjStart[x]!; i < adjStart[x + 1]!; i++) {
+      const v = adjIndex[i]!
+      if (grid[v] !== g || marks.has(v)) continue
+      marks.mark(v)
+      if (isTarget(v) && ++reached === targets) return true
+      stack.push(v)
+    }
+  }
+  return false
+}
+
+/**
+ * Refines `state.grid` in place. Returns the number of moves made and the final sums.
+ */
+export const refine = (
+  topology: Topology,
+  weights: Float64Array,
+  community: Int32Array,
+  state: RefineState,
+  options: RefineOptions
+): { readonly moves: number; readonly sums: GridSums } => {
+  const { grid, gridCommunity } = state
+  const n = topology.size
+  const gridCount = gridCommunity.length
+  const sums = gridSums(topology, weights, grid, gridCount)
+  const { weight: gw, area: ga, perimeter: gp, count: gc } = sums
+  const { adjStart, adjIndex, adjLength } = topology
+  const { min, max, target } = options.bounds
+  const balance = options.balance
+  const repair = options.mode === "repair"
+  const movable = options.movable
+  const maxMoves = options.maxMoves ?? 200 * n
+  const scale = Math.max(target, 1e-12)
+  const viol = (w: number) => (w > max ? w - max : w < min ? min - w : 0) / scale
+  const cost = (p: number, a: number, w: number) => {
+    const d = (w - target) / scale
+    return shape(p, a) + balance * d * d
+  }
+  const marks = new Marks(n)
+  const stack: Array<number> = []
+
+  // FIFO work list.
+  const queue = new Int32Array(n)
+  const inQueue = new Uint8Array(n)
+  let head = 0
+  let size = 0
+  const push = (u: number) => {
+    if (inQueue[u] === 1) return
+    inQueue[u] = 1
+    queue[(head + size) % n] = u
+    size++
+  }
+  const canMove = (u: number) => grid[u]! >= 0 && (movable === undefined || movable[u] === 1)
+  for (let u = 0; u < n; u++) {
+    if (!canMove(u)) continue
+    for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
+      const v = adjIndex[i]!
+      if (grid[v]! >= 0 && grid[v] !== grid[u] && community[v] === community[u]) {
+        push(u)
+        break
+      }
+    }
+  }
+
+  const candGrid: Array<number> = []
+  const candLen: Array<number> = []
+  let moves = 0
+  while (size > 0 && moves < maxMoves) {
+    const u = queue[head]!
+    head = (head + 1) % n
+    size--
+    inQueue[u] = 0
+    if (!canMove(u)) continue
+    const A = grid[u]!
+    if (gc[A]! <= 1) continue
+    candGrid.length = 0
+    candLen.length = 0
+    let sA = 0
+    for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
+      const v = adjIndex[i]!
+      const g = grid[v]!
+      if (g < 0) continue
+      if (g === A) {
+        sA += adjLength[i]!
+        continue
+      }
+      if (gridCommunity[g] !== gridCommunity[A]) continue
+      const k = candGrid.indexOf(g)
+      if (k < 0) {
+        candGrid.push(g)
+        candLen.push(adjLength[i]!)
+      } else candLen[k] = candLen[k]! + adjLength[i]!
+    }
+    if (candGrid.length === 0) continue
+    const wu = weights[u]!
+    const au = topology.area[u]!
+    const pu = topology.perimeter[u]!
+    const wA1 = gw[A]! - wu
+    const aA1 = ga[A]! - au
+    const pA1 = gp[A]! - pu + 2 * sA
+    const violA0 = viol(gw[A]!)
+    const violA1 = viol(wA1)
+    const costA0 = repair ? 0 : cost(gp[A]!, ga[A]!, gw[A]!)
+    const costA1 = repair ? 0 : cost(pA1, aA1, wA1)
+    let bestB = -1
+    let bestDV = 0
+    let bestDC = 0
+    for (let k = 0; k < candGrid.length; k++) {
+      const B = candGrid[k]!
+      const wB1 = gw[B]! + wu
+      const dv = violA1 + viol(wB1) - violA0 - viol(gw[B]!)
+      if (dv > 1e-12) continue
+      let dc = 0
+      if (!repair) {
+        const pB1 = gp[B]! + pu - 2 * candLen[k]!
+        dc = costA1 + cost(pB1, ga[B]! + au, wB1) - costA0 - cost(gp[B]!, ga[B]!, gw[B]!)
+      }
+      const acceptable = dv < -1e-12 || (!repair && dc < -1e-9)
+      if (!acceptable) continue
+      if (bestB < 0 || dv < bestDV - 1e-12 || (Math.abs(dv - bestDV) <= 1e-12 && dc < bestDC)) {
+        bestB = B
+        bestDV = dv
+        bestDC = dc
+      }
+    }
+    if (bestB < 0) continue
+    if (!staysConnected(topology, grid, u, A, marks, stack)) continue
+    const B = bestB
+    const sB = candLen[candGrid.indexOf(B)]!
+    gw[A] = wA1
+    ga[A] = aA1
+    gp[A] = pA1
+    gc[A] = gc[A]! - 1
+    gw[B] = gw[B]! + wu
+    ga[B] = ga[B]! + au
+    gp[B] = gp[B]! + pu - 2 * sB
+    gc[B] = gc[B]! + 1
+    grid[u] = B
+    moves++
+    if (moves % 4096 === 0) options.onProgress?.(moves)
+    for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
+      const v = adjIndex[i]!
+      if (canMove(v) && community[v] === community[u]) push(v)
+    }
+    push(u)
+  }
+  return { moves, sums }
+}
