@@ -15,3 +15,5 @@ export {
   deadlineSchedulerContract
 } from "./DeadlineSchedulerContract"
 export { type LedgerStoreContractOptions, ledgerStoreContract, sampleLedgerEntry } from "./LedgerStoreContract"
+export { type InboxContractOptions, inboxContract } from "./InboxContract"
+export { contractSubjects, type OutboxContractOptions, outboxContract } from "./OutboxContract"
