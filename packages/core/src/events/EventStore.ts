@@ -50,9 +50,10 @@
  * ```
  * @module
  */
-import { Context, Effect, Option, Result, Schema, SchemaIssue, SchemaParser, Stream } from "effect"
+import { Context, Effect, Option, Result, Schema, Stream } from "effect"
 import { EventId } from "../primitives/Ids"
 import { Instant } from "../primitives/Instant"
+import { decoder } from "./internal/issues"
 
 // ---------------------------------------------------------------------------
 // Values
@@ -288,25 +289,10 @@ export class EventStore extends Context.Service<EventStore, EventStoreService>()
 // Building blocks shared by implementations
 // ---------------------------------------------------------------------------
 
-const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const pathText = (prefix: string, path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>): string =>
-  path.reduce<string>((text, segment) => {
-    const key = typeof segment === "object" ? segment.key : segment
-    return typeof key === "number" ? `${text}[${key}]` : text === "" ? String(key) : `${text}.${String(key)}`
-  }, prefix)
-
 const decodeWith =
   <S extends Schema.ConstraintDecoder<unknown>>(schema: S) =>
   (operation: Operation, prefix: string, input: unknown): Result.Result<S["Type"], InvalidStoreRequest> =>
-    Result.mapError(SchemaParser.decodeUnknownResult(schema)(input), (issue) => {
-      const first = formatIssues(issue).issues[0]
-      return new InvalidStoreRequest({
-        operation,
-        path: pathText(prefix, first?.path ?? []),
-        reason: first?.message ?? "invalid"
-      })
-    })
+    Result.mapError(decoder(schema)(prefix, input), (problem) => new InvalidStoreRequest({ operation, ...problem }))
 
 const decodeStreamId = decodeWith(StreamId)
 const decodeExpectedVersion = decodeWith(ExpectedVersion)

@@ -18,7 +18,7 @@
  * @module
  */
 import { assert, expect, layer } from "@effect/vitest"
-import { Effect, Fiber, type Layer, Result, Stream } from "effect"
+import { Deferred, Effect, Fiber, type Layer, Result, Stream } from "effect"
 import {
   type AppendError,
   type EventEnvelope,
@@ -372,9 +372,19 @@ export const eventStoreContract = <E>(
           const streamA = yield* freshStream()
           const streamB = yield* freshStream()
           const stored = (yield* store.append(streamA, "no-stream", yield* newEvents(3))).events
-          const subscriber = yield* store
-            .subscribe(head + 1, { batchSize: 2 })
-            .pipe(Stream.take(8), Stream.runCollect, Effect.forkChild)
+          const caughtUp = yield* Deferred.make<void>()
+          const subscriber = yield* store.subscribe(head + 1, { batchSize: 2 }).pipe(
+            Stream.take(8),
+            Stream.tap((event) =>
+              event.globalPosition === head + 3 ? Deferred.succeed(caughtUp, undefined) : Effect.void
+            ),
+            Stream.runCollect,
+            Effect.forkChild
+          )
+          // Append only once the subscriber has replayed the history, and let it run until
+          // it waits for more (the outcome must not depend on this; the coverage does).
+          yield* Deferred.await(caughtUp)
+          for (let turn = 0; turn < 10; turn++) yield* Effect.yieldNow
           const late = [
             ...(yield* store.append(streamB, "no-stream", yield* newEvents(2))).events,
             ...(yield* store.append(streamA, 3, yield* newEvents(3))).events

@@ -7,13 +7,15 @@
  * - {@link busContract}: the tests every `Bus` implementation passes.
  * @packageDocumentation
  */
-export * as DeciderSpec from "./DeciderSpec"
-export { type EventStoreContractOptions, eventStoreContract } from "./EventStoreContract"
+
+export { type BusContractOptions, busContract } from "./BusContract"
 export {
   type DeadlineSchedulerContractOptions,
   type DeadlineSchedulerWorld,
   deadlineSchedulerContract
 } from "./DeadlineSchedulerContract"
-export { type LedgerStoreContractOptions, ledgerStoreContract, sampleLedgerEntry } from "./LedgerStoreContract"
+export * as DeciderSpec from "./DeciderSpec"
+export { type EventStoreContractOptions, eventStoreContract } from "./EventStoreContract"
 export { type InboxContractOptions, inboxContract } from "./InboxContract"
+export { type LedgerStoreContractOptions, ledgerStoreContract, sampleLedgerEntry } from "./LedgerStoreContract"
 export { contractSubjects, type OutboxContractOptions, outboxContract } from "./OutboxContract"
