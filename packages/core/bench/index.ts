@@ -4,3 +4,5 @@
  * Add one import line per bench file.
  */
 import "./calendar.bench"
+import "./ledger.bench"
+import "./scheduler.bench"

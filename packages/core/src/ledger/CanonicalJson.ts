@@ -59,9 +59,17 @@ const shortEscapes: Record<number, string> = {
   92: "\\\\"
 }
 
-const pointerToken = (key: string): string => key.replaceAll("~", "~0").replaceAll("/", "~1")
+/** The path to the value being written, as JSON Pointer segments; rendered only on error. */
+type Path = Array<string | number>
 
-const serializeString = (value: string, path: string): string => {
+const pointer = (path: Path): string =>
+  path.map((segment) => `/${String(segment).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("")
+
+const fail = (path: Path, rule: string): never => {
+  throw new CanonicalJsonError({ path: pointer(path), rule })
+}
+
+const serializeString = (value: string, path: Path): string => {
   if (!needsEscape.test(value)) return `"${value}"`
   let out = '"'
   let start = 0
@@ -76,10 +84,10 @@ const serializeString = (value: string, path: string): string => {
         i++ // a well-formed surrogate pair is copied as is
         continue
       }
-      throw new CanonicalJsonError({
+      fail(
         path,
-        rule: `lone surrogate U+${unit.toString(16).toUpperCase()} at index ${i}: I-JSON strings must be valid Unicode`
-      })
+        `lone surrogate U+${unit.toString(16).toUpperCase()} at index ${i}: I-JSON strings must be valid Unicode`
+      )
     } else {
       continue
     }
@@ -89,10 +97,8 @@ const serializeString = (value: string, path: string): string => {
   return `${out}${value.slice(start)}"`
 }
 
-const serializeNumber = (value: number, path: string): string => {
-  if (!Number.isFinite(value)) {
-    throw new CanonicalJsonError({ path, rule: `${value} is not a JSON number (only finite numbers are allowed)` })
-  }
+const serializeNumber = (value: number, path: Path): string => {
+  if (!Number.isFinite(value)) fail(path, `${value} is not a JSON number (only finite numbers are allowed)`)
   // ECMAScript Number::toString is the JCS number format; -0 becomes "0"
   return Object.is(value, -0) ? "0" : String(value)
 }
@@ -105,7 +111,7 @@ const isPlainObject = (value: object): boolean => {
   return prototype === Object.prototype || prototype === null
 }
 
-const serialize = (value: unknown, path: string, ancestors: Set<object>): string => {
+const serialize = (value: unknown, path: Path, ancestors: Array<object>): string => {
   switch (typeof value) {
     case "string":
       return serializeString(value, path)
@@ -115,33 +121,40 @@ const serialize = (value: unknown, path: string, ancestors: Set<object>): string
       return value ? "true" : "false"
     case "object": {
       if (value === null) return "null"
-      if (ancestors.has(value)) throw new CanonicalJsonError({ path, rule: "cyclic structure" })
-      ancestors.add(value)
+      if (ancestors.includes(value)) fail(path, "cyclic structure")
+      ancestors.push(value)
       let out: string
       if (Array.isArray(value)) {
-        const items: Array<string> = []
-        for (let i = 0; i < value.length; i++) items.push(serialize(value[i], `${path}/${i}`, ancestors))
-        out = `[${items.join(",")}]`
+        out = "["
+        for (let i = 0; i < value.length; i++) {
+          path.push(i)
+          out += (i === 0 ? "" : ",") + serialize(value[i], path, ancestors)
+          path.pop()
+        }
+        out += "]"
       } else if (isPlainObject(value)) {
         const record = value as Record<string, unknown>
-        const keys = Object.keys(record).sort(compareUtf16)
-        const members: Array<string> = []
-        for (const key of keys) {
-          const memberPath = `${path}/${pointerToken(key)}`
-          members.push(`${serializeString(key, memberPath)}:${serialize(record[key], memberPath, ancestors)}`)
+        // the default sort compares strings by UTF-16 code units (same as compareUtf16)
+        const keys = Object.keys(record).sort()
+        out = "{"
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i]!
+          path.push(key)
+          out += `${i === 0 ? "" : ","}${serializeString(key, path)}:${serialize(record[key], path, ancestors)}`
+          path.pop()
         }
-        out = `{${members.join(",")}}`
+        out += "}"
       } else {
-        throw new CanonicalJsonError({
+        out = fail(
           path,
-          rule: `a ${value.constructor?.name ?? "non-plain object"} is not JSON (only plain objects and arrays)`
-        })
+          `a ${value.constructor?.name ?? "non-plain object"} is not JSON (only plain objects and arrays)`
+        )
       }
-      ancestors.delete(value)
+      ancestors.pop()
       return out
     }
     default:
-      throw new CanonicalJsonError({ path, rule: `a value of type ${typeof value} is not JSON` })
+      return fail(path, `a value of type ${typeof value} is not JSON`)
   }
 }
 
@@ -149,7 +162,7 @@ const serialize = (value: unknown, path: string, ancestors: Set<object>): string
  * The RFC 8785 canonical text of `value`. Throws {@link CanonicalJsonError} naming the
  * JSON Pointer of the first value that is not I-JSON.
  */
-export const canonicalize = (value: unknown): string => serialize(value, "", new Set())
+export const canonicalize = (value: unknown): string => serialize(value, [], [])
 
 const encoder = new TextEncoder()
 

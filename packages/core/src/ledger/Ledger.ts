@@ -89,10 +89,7 @@ export class LedgerTampered extends Schema.TaggedError<LedgerTampered>()("Ledger
 
 /** `hex(SHA-256(prevHash bytes || UTF-8(JCS(encoded))))`, the chain step. */
 export const entryHash = (prevHash: Sha256Hex, encoded: LedgerEntryEncoded): Sha256Hex =>
-  createHash("sha256")
-    .update(Buffer.from(prevHash, "hex"))
-    .update(canonicalize(encoded), "utf8")
-    .digest("hex") as Sha256Hex
+  createHash("sha256").update(prevHash, "hex").update(canonicalize(encoded), "utf8").digest("hex") as Sha256Hex
 
 /**
  * The SHA-256 of a reason text (NFC-normalized, UTF-8), for `reasonHash`. Short or
