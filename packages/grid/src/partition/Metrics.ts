@@ -14,9 +14,8 @@
 import * as Dissolve from "../geometry/Dissolve"
 import type { UnitSet } from "../units/Units"
 import { type GridStatus, partsFor, type ResolvedBounds, statusOf } from "./Bounds"
-import { components, Marks } from "./Graph"
-import type { PartitionResult } from "./Partition"
-import { unitsByCommunity } from "./Partition"
+import { Marks } from "./Graph"
+import { communityParts, type PartitionResult } from "./Partition"
 
 /** Measures of one grid. */
 export interface GridMetrics {
@@ -83,23 +82,13 @@ const quantile = (sorted: ReadonlyArray<number>, q: number): number => {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo)
 }
 
-/** Grids excused by the data: see module docs. Returns a per-unit flag. */
+/** Units whose grid the data excuses from the bounds (see module docs), as a per-unit flag. */
 const excusedUnits = (units: UnitSet, bounds: ResolvedBounds): Uint8Array => {
+  const parts = communityParts(units, bounds)
   const out = new Uint8Array(units.size)
-  const scratch = new Marks(units.size)
-  const seen = new Marks(units.size)
-  for (const members of unitsByCommunity(units)) {
-    const light: Array<number> = []
-    for (let i = 0; i < members.length; i++) {
-      const u = members[i]!
-      if (units.weights[u]! > bounds.max) out[u] = 1
-      else light.push(u)
-    }
-    for (const part of components(units.topology, light, scratch, seen)) {
-      let total = 0
-      for (let i = 0; i < part.length; i++) total += units.weights[part[i]!]!
-      if (!partsFor(total, bounds).feasible) for (let i = 0; i < part.length; i++) out[part[i]!] = 1
-    }
+  for (let u = 0; u < units.size; u++) {
+    const part = parts.label[u]!
+    if (part < 0 || !partsFor(parts.total[part]!, bounds).feasible) out[u] = 1
   }
   return out
 }

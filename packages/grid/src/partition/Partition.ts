@@ -41,7 +41,8 @@ import {
   resolve,
   statusOf
 } from "./Bounds"
-import { components } from "./Graph"
+import * as Chains from "./Chains"
+import { components, Marks } from "./Graph"
 import * as GridIds from "./GridIds"
 import * as Refine from "./Refine"
 
@@ -137,16 +138,12 @@ export interface PartitionResult {
   readonly highWater: GridIds.HighWater
 }
 
-/** How a draft grid came to be, to explain it if it ends out of bounds. */
-export type Origin =
-  | { readonly kind: "part"; readonly feasible: boolean }
-  | { readonly kind: "heavy" }
-  | { readonly kind: "small"; readonly whole: boolean }
-
-/** A grid before ids are assigned. */
+/** A grid under construction, before ids are assigned. */
 export interface Draft {
+  /** Index of its community in the unit set. */
   readonly community: number
-  readonly origin: Origin
+  /** Locked drafts (a unit heavier than `max`, an island) never give or take units. */
+  readonly locked: boolean
 }
 
 const decodeOptions = Schema.decodeUnknownResult(PartitionOptions)
@@ -177,14 +174,12 @@ export const layoutCommunity = (
   ws: Bisection.Workspace,
   options: Bisection.BisectionOptions,
   grid: Int32Array,
-  drafts: Array<Draft>,
-  locked: Array<boolean>
+  drafts: Array<Draft>
 ): void => {
   const { topology, weights } = units
-  const add = (part: ArrayLike<number>, origin: Origin, isLocked: boolean) => {
+  const add = (part: ArrayLike<number>, locked: boolean) => {
     const index = drafts.length
-    drafts.push({ community, origin })
-    locked.push(isLocked)
+    drafts.push({ community, locked })
     for (let i = 0; i < part.length; i++) grid[part[i]!] = index
     return index
   }
@@ -196,7 +191,7 @@ export const layoutCommunity = (
     else rest.push(u)
   }
   const heavyGrid = new Map<number, number>()
-  for (const u of heavy) heavyGrid.set(u, add([u], { kind: "heavy" }, true))
+  for (const u of heavy) heavyGrid.set(u, add([u], true))
   const parts = components(topology, rest, ws.scratch, ws.seen)
   for (const part of parts) {
     let total = 0
@@ -222,27 +217,72 @@ export const layoutCommunity = (
         for (let i = 0; i < part.length; i++) grid[part[i]!] = best
         continue
       }
-      add(part, { kind: "small", whole: heavy.length === 0 && parts.length === 1 }, true)
+      add(part, true)
       continue
     }
-    const { k, feasible } = partsFor(total, bounds)
-    Bisection.split(ws, part, k, options, (piece) => {
-      add(piece, { kind: "part", feasible }, false)
+    Bisection.split(ws, part, partsFor(total, bounds).k, options, (piece) => {
+      add(piece, false)
     })
   }
 }
 
-/** Explains a draft that ended out of bounds. */
-export const reasonFor = (origin: Origin, status: GridStatus): ReasonCode | undefined => {
+/**
+ * Explains why a grid of `status` made of `members` is out of bounds, from the data
+ * alone (so any partition of the same units gets the same explanation). `parts` are the
+ * connected parts of each community once units heavier than `max` are set aside.
+ */
+export const diagnose = (
+  units: UnitSet,
+  bounds: ResolvedBounds,
+  parts: CommunityParts,
+  members: ArrayLike<number>,
+  status: GridStatus
+): ReasonCode | undefined => {
   if (status === "ok") return undefined
-  switch (origin.kind) {
-    case "heavy":
-      return "unit-exceeds-max"
-    case "small":
-      return origin.whole ? "community-below-min" : "island-below-min"
-    case "part":
-      return origin.feasible ? "not-converged" : "no-feasible-split"
+  let part = -1
+  for (let i = 0; i < members.length; i++) {
+    const u = members[i]!
+    if (units.weights[u]! > bounds.max) return "unit-exceeds-max"
+    if (part < 0) part = parts.label[u]!
   }
+  if (part < 0) return "not-converged"
+  const total = parts.total[part]!
+  if (total < bounds.min) return parts.whole[part] === 1 ? "community-below-min" : "island-below-min"
+  return partsFor(total, bounds).feasible ? "not-converged" : "no-feasible-split"
+}
+
+/** Connected parts of every community, units heavier than `max` set aside. */
+export interface CommunityParts {
+  /** Part of each unit (`-1` for heavy units). */
+  readonly label: Int32Array
+  /** Total weight per part. */
+  readonly total: Float64Array
+  /** 1 when the part is its whole community (no other part, no heavy unit). */
+  readonly whole: Uint8Array
+}
+
+/** Computes {@link CommunityParts}. */
+export const communityParts = (units: UnitSet, bounds: ResolvedBounds): CommunityParts => {
+  const label = new Int32Array(units.size).fill(-1)
+  const totals: Array<number> = []
+  const whole: Array<number> = []
+  const scratch = new Marks(units.size)
+  const seen = new Marks(units.size)
+  for (const members of unitsByCommunity(units)) {
+    const light: Array<number> = []
+    for (let i = 0; i < members.length; i++) if (units.weights[members[i]!]! <= bounds.max) light.push(members[i]!)
+    const found = components(units.topology, light, scratch, seen)
+    for (const part of found) {
+      let total = 0
+      for (let i = 0; i < part.length; i++) {
+        total += units.weights[part[i]!]!
+        label[part[i]!] = totals.length
+      }
+      totals.push(total)
+      whole.push(found.length === 1 && light.length === members.length ? 1 : 0)
+    }
+  }
+  return { label, total: Float64Array.from(totals), whole: Uint8Array.from(whole) }
 }
 
 const reasonText = (reason: ReasonCode, bounds: ResolvedBounds): string => {
@@ -326,6 +366,7 @@ export const finish = (
     const nq = GridIds.parse(assignedId.get(q)!)?.n ?? 0
     return np - nq || (assignedId.get(p)! < assignedId.get(q)! ? -1 : 1)
   })
+  const parts = communityParts(units, bounds)
   const assignments = new Int32Array(units.size)
   const grids: Array<Grid> = []
   const issues: Array<PartitionIssue> = []
@@ -344,7 +385,7 @@ export const finish = (
     }
     totalWeight += weight
     const status = statusOf(weight, bounds)
-    const reason = reasonFor(drafts[d]!.origin, status)
+    const reason = diagnose(units, bounds, parts, list, status)
     const id = assignedId.get(d)!
     const community = units.communities[drafts[d]!.community]!
     if (status === "ok") ok++
@@ -412,17 +453,36 @@ export const partition = (units: UnitSet, options: PartitionOptions, hooks: Part
   const bis = bisectionOptions(bounds, opts.directions ?? 8)
   const grid = new Int32Array(units.size).fill(-1)
   const drafts: Array<Draft> = []
-  const locked: Array<boolean> = []
   const byCommunity = unitsByCommunity(units)
   let laid = 0
   byCommunity.forEach((members, c) => {
-    layoutCommunity(units, c, members, bounds, ws, bis, grid, drafts, locked)
+    layoutCommunity(units, c, members, bounds, ws, bis, grid, drafts)
     laid += members.length
     onProgress?.({ phase: "split", done: laid, total: units.size })
   })
-  refineDrafts(units, grid, drafts, locked, bounds, "compact", opts.balance ?? 1, undefined, onProgress)
+  const balance = opts.balance ?? 1
+  refineDrafts(units, grid, drafts, bounds, { mode: "compact", balance, onProgress })
+  // Grids still out of bounds: chains of moves through neighbours with room, then tidy shapes.
+  const repairable = Uint8Array.from(drafts, (d) => (d.locked ? 0 : 1))
+  const chained = Chains.repair(units.topology, units.weights, grid, {
+    bounds,
+    active: repairable,
+    gridCommunity: Int32Array.from(drafts, (d) => d.community)
+  })
+  if (chained > 0) refineDrafts(units, grid, drafts, bounds, { mode: "compact", balance, onProgress })
   onProgress?.({ phase: "done", done: units.size, total: units.size })
   return finish(units, bounds, grid, drafts, [], new GridIds.Minter())
+}
+
+/** Options of {@link refineDrafts}. */
+export interface RefineDraftsOptions {
+  readonly mode: "compact" | "repair"
+  readonly balance: number
+  /** Units that may move (default: all). */
+  readonly movable?: Uint8Array | undefined
+  /** Drafts that may give or take units (default: all). */
+  readonly activeGrids?: Uint8Array | undefined
+  readonly onProgress?: ((progress: Progress) => void) | undefined
 }
 
 /** Runs {@link Refine.refine} over drafts, keeping locked drafts (heavy units, islands) fixed. */
@@ -430,30 +490,26 @@ export const refineDrafts = (
   units: UnitSet,
   grid: Int32Array,
   drafts: ReadonlyArray<Draft>,
-  locked: ReadonlyArray<boolean>,
   bounds: ResolvedBounds,
-  mode: "compact" | "repair",
-  balance: number,
-  movable: Uint8Array | undefined,
-  onProgress: ((progress: Progress) => void) | undefined
+  options: RefineDraftsOptions
 ): number => {
-  const gridCommunity = Int32Array.from(drafts, (d, i) => (locked[i] ? -1 - i : d.community))
-  const mask = movable ?? new Uint8Array(units.size).fill(1)
-  for (let u = 0; u < units.size; u++) {
-    if (grid[u]! >= 0 && locked[grid[u]!]) mask[u] = 0
-  }
-  const expected = units.size
+  const active = options.activeGrids === undefined ? new Uint8Array(drafts.length).fill(1) : options.activeGrids.slice()
+  drafts.forEach((d, i) => {
+    if (d.locked) active[i] = 0
+  })
+  const onProgress = options.onProgress
   const { moves } = Refine.refine(
     units.topology,
     units.weights,
     units.community,
-    { grid, gridCommunity },
+    { grid, gridCommunity: Int32Array.from(drafts, (d) => d.community) },
     {
       bounds,
-      mode,
-      balance,
-      movable: mask,
-      onProgress: (m) => onProgress?.({ phase: "refine", done: m, total: Math.max(m, expected) })
+      mode: options.mode,
+      balance: options.balance,
+      movable: options.movable,
+      activeGrids: active,
+      onProgress: (m) => onProgress?.({ phase: "refine", done: m, total: Math.max(m, units.size) })
     }
   )
   return moves

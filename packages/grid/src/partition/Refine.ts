@@ -35,6 +35,8 @@ export interface RefineOptions {
   readonly balance: number
   /** Only units with `movable[u] === 1` may move (default: all). */
   readonly movable?: Uint8Array | undefined
+  /** Only grids with `activeGrids[g] === 1` may give or take units (default: all). */
+  readonly activeGrids?: Uint8Array | undefined
   /** Safety cap on the number of moves (default 200 per unit). */
   readonly maxMoves?: number | undefined
   /** Called now and then with the number of moves made so far. */
@@ -163,7 +165,9 @@ export const refine = (
     queue[(head + size) % n] = u
     size++
   }
-  const canMove = (u: number) => grid[u]! >= 0 && (movable === undefined || movable[u] === 1)
+  const active = options.activeGrids
+  const canMove = (u: number) =>
+    grid[u]! >= 0 && (movable === undefined || movable[u] === 1) && (active === undefined || active[grid[u]!] === 1)
   for (let u = 0; u < n; u++) {
     if (!canMove(u)) continue
     for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
@@ -197,7 +201,7 @@ export const refine = (
         sA += adjLength[i]!
         continue
       }
-      if (gridCommunity[g] !== gridCommunity[A]) continue
+      if (gridCommunity[g] !== gridCommunity[A] || (active !== undefined && active[g] !== 1)) continue
       const k = candGrid.indexOf(g)
       if (k < 0) {
         candGrid.push(g)
