@@ -101,7 +101,7 @@ describe("ModelLoader: files", () => {
       expect(error.problems.map((p) => [p.file, p.path, p.rule])).toEqual([
         ["/nowhere/model.yaml", "", "file.unreadable"]
       ])
-      expect(error.problems[0]?.message).toContain("NotFound")
+      expect(error.problems[0]?.message).toBe("cannot read the file: no such file")
     }).pipe(Effect.provide(memoryFileSystem({})))
   )
 

@@ -21,11 +21,19 @@
  * ```
  * @module
  */
-import { Context, Effect, FileSystem, Layer, Path, Result } from "effect"
+import { Context, Effect, FileSystem, Layer, Path, type PlatformError, Result } from "effect"
 import type { LocalityModel } from "./LocalityModel"
 import { LocalityModelError, ModelProblem } from "./LocalityModelError"
 import * as ModelParser from "./ModelParser"
 import * as ModuleRegistry from "./ModuleRegistry"
+
+/** A short reason for a failed read: "no such file", "permission denied", or the platform's message. */
+const reasonOf = (error: PlatformError.PlatformError): string => {
+  const reason = error.reason
+  if (reason._tag === "NotFound") return "no such file"
+  if (reason._tag === "PermissionDenied") return "permission denied"
+  return error.message
+}
 
 const unreadable = (file: string, reason: string): LocalityModelError =>
   new LocalityModelError({
@@ -45,13 +53,13 @@ export const loadModel = Effect.fn("ModelLoader.loadModel")(function* (
 ): Effect.fn.Return<LocalityModel, LocalityModelError, FileSystem.FileSystem | Path.Path> {
   const fs = yield* FileSystem.FileSystem
   const path = yield* Path.Path
-  const text = yield* fs.readFileString(file).pipe(Effect.mapError((error) => unreadable(file, error.message)))
+  const text = yield* fs.readFileString(file).pipe(Effect.mapError((error) => unreadable(file, reasonOf(error))))
   const directory = path.dirname(file)
   const referenced = new Map<string, Result.Result<string, string>>()
   for (const reference of ModelParser.referencesOf(text, file)) {
     const content = yield* fs.readFileString(path.resolve(directory, reference)).pipe(
       Effect.map((content) => Result.succeed(content)),
-      Effect.catch((error) => Effect.succeed(Result.fail(error.message)))
+      Effect.catch((error) => Effect.succeed(Result.fail(reasonOf(error))))
     )
     referenced.set(reference, content)
   }
