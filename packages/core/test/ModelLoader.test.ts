@@ -78,6 +78,25 @@ describe("ModelLoader: the example localities", () => {
   )
 })
 
+describe("ModelLoader.layerTest", () => {
+  it.effect("loads models and their references from memory", () =>
+    Effect.gen(function* () {
+      const loader = yield* ModelLoader.ModelLoader
+      const model = yield* loader.load("models/valid-geojson.yaml")
+      expect(model.jurisdictions.size).toBe(4)
+      const error = yield* Effect.flip(loader.load("models/none.yaml"))
+      expect(error.problems.map((p) => p.rule)).toEqual(["file.unreadable"])
+    }).pipe(
+      Effect.provide(
+        ModelLoader.ModelLoader.layerTest({
+          "models/valid-geojson.yaml": readFixture("valid-geojson.yaml"),
+          "models/jurisdictions.geojson": readFixture("jurisdictions.geojson")
+        })
+      )
+    )
+  )
+})
+
 describe("ModelLoader: files", () => {
   it.effect("reads a GeoJSON of jurisdictions next to the model", () =>
     Effect.gen(function* () {

@@ -10,18 +10,17 @@
  *
  * @example
  * ```ts
- * import { Result } from "effect"
+ * import { Result, Schema } from "effect"
  * import { Jurisdiction, JurisdictionTree } from "@gridwork/core"
  *
- * const j = (code: string, level: string, parent?: string) =>
- *   Jurisdiction.Jurisdiction.make({ code, name: code, level, ...(parent ? { parent } : {}) } as never)
- * const tree = Result.getOrThrow(
- *   JurisdictionTree.make({
- *     tiers: ["village", "township", "county"],
- *     jurisdictions: [j("lanxi", "county"), j("lanxi.dongshan", "township", "lanxi"), j("lanxi.dongshan.qiaotou", "village", "lanxi.dongshan")]
- *   })
- * )
+ * const jurisdictions = Schema.decodeUnknownSync(Schema.Array(Jurisdiction.Jurisdiction))([
+ *   { code: "lanxi", name: "Lanxi County", level: "county" },
+ *   { code: "lanxi.dongshan", name: "Dongshan Town", level: "township", parent: "lanxi" },
+ *   { code: "lanxi.dongshan.qiaotou", name: "Qiaotou Village", level: "village", parent: "lanxi.dongshan" }
+ * ])
+ * const tree = Result.getOrThrow(JurisdictionTree.make({ tiers: ["village", "township", "county"], jurisdictions }))
  * tree.ancestors("lanxi.dongshan.qiaotou").map((a) => a.code) // ["lanxi.dongshan", "lanxi"]
+ * tree.isWithin("lanxi.dongshan.qiaotou", "lanxi") // true
  * ```
  * @module
  */

@@ -96,6 +96,30 @@ export class ModelLoader extends Context.Service<
       })
     )
 
+  /**
+   * A loader over in-memory files, for tests: `files` maps paths to texts; references
+   * are looked up next to the model (`dir/model.yaml` + `j.geojson` → `dir/j.geojson`).
+   */
+  static readonly layerTest = (
+    files: Readonly<Record<string, string>>,
+    registry: ModuleRegistry.ModuleRegistry = ModuleRegistry.core
+  ): Layer.Layer<ModelLoader> =>
+    Layer.succeed(ModelLoader)(
+      ModelLoader.of({
+        load: (file) => {
+          const text = files[file]
+          if (text === undefined) return Effect.fail(unreadable(file, "no such file"))
+          const parsed = ModelParser.parseModel(text, file, registry, {
+            readFile: (reference) => {
+              const content = files[ModelParser.siblingPath(file, reference)]
+              return content === undefined ? Result.fail("no such file") : Result.succeed(content)
+            }
+          })
+          return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(parsed.failure)
+        }
+      })
+    )
+
   /** A loader over the modules of `@gridwork/core`. */
   static readonly layer: Layer.Layer<ModelLoader, never, FileSystem.FileSystem | Path.Path> = ModelLoader.layerWith(
     ModuleRegistry.core

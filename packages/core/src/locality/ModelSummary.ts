@@ -179,14 +179,15 @@ const organizationLines = (model: LocalityModel): Array<string> => {
     out.push(...heading(`Actors (${org.actors.length})`))
     out.push(
       ...table(
-        org.actors.map((a) => [
-          a.name,
-          a.assignments
-            .map(
-              (s) => `${s.role} in ${Option.match(org.unit(s.unit), { onNone: () => s.unit, onSome: (u) => u.name })}`
-            )
-            .join("; ")
-        ])
+        org.actors.map((a) => {
+          const byUnit = new Map<string, Array<string>>()
+          for (const s of a.assignments) byUnit.set(s.unit, [...(byUnit.get(s.unit) ?? []), s.role])
+          const held = [...byUnit].map(
+            ([unit, roles]) =>
+              `${roles.join(", ")} in ${Option.match(org.unit(unit), { onNone: () => unit, onSome: (u) => u.name })}`
+          )
+          return [a.name, held.join("; ")]
+        })
       )
     )
   }
