@@ -6,3 +6,4 @@
 import "./calendar.bench"
 import "./ledger.bench"
 import "./scheduler.bench"
+import "./events.bench"

@@ -33,6 +33,7 @@ import {
   validatePublish,
   validateSubscribe
 } from "./Bus"
+import { frozenCopy } from "./internal/frozen"
 
 interface Pending {
   readonly token: number
@@ -55,14 +56,6 @@ interface Durable {
   readonly pending: Map<number, Pending>
   /** Messages waiting to be delivered again. */
   readonly redeliver: Array<Redelivery>
-}
-
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const child of Object.values(value)) deepFreeze(child)
-  }
-  return value
 }
 
 /** Builds a fresh, empty in-memory bus. */
@@ -197,12 +190,12 @@ export const make: Effect.Effect<BusService> = Effect.sync(() => {
       Effect.sync(() => {
         const existing = sequenceById.get(valid.event.eventId)
         if (existing !== undefined) return { sequence: existing, duplicate: true }
-        log.push(deepFreeze(structuredClone(valid)))
+        log.push(frozenCopy(valid))
         sequenceById.set(valid.event.eventId, log.length)
         wake()
         return { sequence: log.length, duplicate: false }
       })
-    ).pipe(Effect.withSpan("InMemoryBus.publish", { attributes: { subject: message.subject } }))
+    )
 
   const attach = (options: ResolvedSubscribeOptions): Effect.Effect<Durable, DurableConflict> =>
     Effect.suspend(() => {

@@ -38,14 +38,7 @@ import {
   validateReadAll,
   validateReadStream
 } from "./EventStore"
-
-const deepFreeze = <A>(value: A): A => {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const child of Object.values(value)) deepFreeze(child)
-  }
-  return value
-}
+import { frozenCopy } from "./internal/frozen"
 
 /** Builds a fresh, empty in-memory store. */
 export const make: Effect.Effect<EventStoreService> = Effect.gen(function* () {
@@ -98,8 +91,8 @@ export const make: Effect.Effect<EventStoreService> = Effect.gen(function* () {
         globalPosition: log.length + 1,
         type: event.type,
         schemaVersion: event.schemaVersion,
-        data: deepFreeze(structuredClone(event.data)),
-        metadata: deepFreeze(structuredClone(event.metadata)),
+        data: frozenCopy(event.data),
+        metadata: frozenCopy(event.metadata),
         occurredAt: event.occurredAt
       })
       log.push(envelope)
@@ -115,8 +108,7 @@ export const make: Effect.Effect<EventStoreService> = Effect.gen(function* () {
 
   const append: EventStoreService["append"] = (streamId, expectedVersion, events) =>
     validateAppend(streamId, expectedVersion, events).pipe(
-      Effect.flatMap((request) => appendLock.withPermits(1)(Effect.suspend(() => commit(request)))),
-      Effect.withSpan("InMemoryEventStore.append", { attributes: { streamId } })
+      Effect.flatMap((request) => appendLock.withPermits(1)(Effect.suspend(() => commit(request))))
     )
 
   const readStream: EventStoreService["readStream"] = (streamId, fromVersion = 1) =>
