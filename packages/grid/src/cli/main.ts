@@ -1,0 +1,21 @@
+/**
+ * Entry point of the `gridwork-grid` executable (`dist/cli.js`, with a `#!/usr/bin/env node`
+ * banner added by tsup). Sets the exit code and lets stdout drain before Node exits.
+ * @module
+ */
+import { NodeFileSystem } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import * as Cli from "./Cli"
+import { CliIO } from "./CliIO"
+
+Effect.runPromise(
+  Cli.run(process.argv.slice(2)).pipe(Effect.provide(Layer.merge(NodeFileSystem.layer, CliIO.layer)))
+).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(`gridwork-grid: internal error: ${String(error)}\n`)
+    process.exitCode = 1
+  }
+)
