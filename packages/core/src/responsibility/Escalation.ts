@@ -48,6 +48,7 @@ import {
 } from "./EscalationRule"
 import { ObligationId, SubjectId } from "./Obligation"
 import { ObligationRuleId } from "./ObligationRule"
+import { shortLocal } from "./Timeline"
 
 /** What the escalation rules see of one running obligation of the matter. */
 export const ObligationFact = Schema.Struct({
@@ -116,7 +117,13 @@ export const Firing = Schema.Struct({
   subject: SubjectId,
   observed: Schema.Array(Observation),
   actions: Schema.Array(Action),
-  key: Schema.String
+  key: Schema.String,
+  /**
+   * Under hit policy `first`: the keys of the other rules that matched a new situation
+   * at the same evaluation and were passed over. A caller marks them acted on too, so
+   * one change of facts leads to one decision.
+   */
+  supersedes: Schema.Array(Schema.String)
 })
 /** @see {@link Firing} */
 export type Firing = typeof Firing.Type
@@ -200,16 +207,22 @@ export const match = (rule: EscalationRule, facts: Facts): Match | undefined => 
 /**
  * Evaluates the table against the facts of one matter. Rules are tried in table order;
  * a match whose key is in `facts.fired` was already acted on and is skipped. Under
- * `first` at most one firing is returned, under `collect` every new match.
+ * `first` at most one firing is returned (the first new match; the keys of the other
+ * new matches are in its `supersedes`), under `collect` every new match.
  */
 export const evaluate = (table: Table, facts: Facts): ReadonlyArray<Firing> => {
   const fired = new Set(facts.fired ?? [])
   const firings: Array<Firing> = []
+  const passedOver: Array<string> = []
   for (const rule of table.rules) {
     const found = match(rule, facts)
     if (found === undefined) continue
     const key = [rule.id, ...found.identity].join("|")
     if (fired.has(key)) continue
+    if (table.hitPolicy === "first" && firings.length > 0) {
+      passedOver.push(key)
+      continue
+    }
     firings.push({
       rule: rule.id,
       ...(rule.description === undefined ? {} : { description: rule.description }),
@@ -218,17 +231,17 @@ export const evaluate = (table: Table, facts: Facts): ReadonlyArray<Firing> => {
       subject: facts.subject,
       observed: found.observed,
       actions: rule.actions,
-      key
+      key,
+      supersedes: []
     })
-    if (table.hitPolicy === "first") break
   }
-  return firings
+  const [first] = firings
+  return table.hitPolicy === "first" && first !== undefined ? [{ ...first, supersedes: passedOver }] : firings
 }
 
-const iso = (t: number): string => new Date(t).toISOString()
-
-/** One observation in words. */
-export const describeObservation = (observation: Observation): string => {
+/** One observation in words; instants in `timeZone` (default UTC). */
+export const describeObservation = (observation: Observation, timeZone = "UTC"): string => {
+  const iso = (t: number): string => shortLocal(t, timeZone)
   switch (observation._tag) {
     case "Overdue":
       return `obligation ${observation.obligation} (${observation.rule}) overdue since ${iso(observation.due)}`
@@ -267,7 +280,10 @@ export const describeAction = (action: Action): string => {
   }
 }
 
-/** A firing in words: `rule R (policy V, hit policy H): facts → actions`. */
-export const explain = (firing: Firing): string =>
+/** A firing in words: `rule R (policy V, hit policy H): facts → actions`; instants in `timeZone` (default UTC). */
+export const explain = (firing: Firing, timeZone = "UTC"): string =>
   `rule ${firing.rule} (policy ${firing.policyVersion}, hit policy ${firing.hitPolicy}): ` +
-  `${firing.observed.map(describeObservation).join("; ")} → ${firing.actions.map(describeAction).join(", ")}`
+  `${firing.observed.map((o) => describeObservation(o, timeZone)).join("; ")} → ${firing.actions.map(describeAction).join(", ")}` +
+  (firing.supersedes.length === 0
+    ? ""
+    : ` (passed over: ${firing.supersedes.map((key) => key.split("|")[0]).join(", ")})`)

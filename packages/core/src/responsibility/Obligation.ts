@@ -903,7 +903,7 @@ const cancel = (calendar: BusinessCalendar, state: Obligation, command: Cancel):
       at: command.at,
       reason: command.reason,
       due: deadline.due,
-      overdue: command.at > deadline.due,
+      overdue: state.status === "overdue" || command.at > deadline.due,
       lateBy,
       ...(command.cause === undefined ? {} : { cause: command.cause })
     }
