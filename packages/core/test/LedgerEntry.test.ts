@@ -11,7 +11,7 @@ const holderChange = {
   to: { unit: "dongshan.township", role: "leader", actor: "0192f0c1-7a1b-7c3d-9e4f-0123456789ac" },
   at: 1_790_000_000_000,
   ruleId: "cn-xf-2022.art-22",
-  policyVersion: "lanxi@2026.1",
+  policyVersion: "2026.1",
   reasonHash: "0f".repeat(32)
 }
 

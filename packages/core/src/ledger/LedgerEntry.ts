@@ -27,15 +27,18 @@
  *   to: { unit: "dongshan.township.office" },
  *   at: 1_790_000_000_000,
  *   ruleId: "cn-xf-2022.art-22",
- *   policyVersion: "lanxi@2026.1"
+ *   policyVersion: "2026.1"
  * })
  * Effect.runSync(entry)._tag // "HolderChanged"
  * ```
  * @module
  */
 import { Effect, Result, Schema, SchemaIssue } from "effect"
-import { ActorId, CaseId, Code, EventId, RoleCode, UnitCode } from "../primitives/Ids"
+import { TierName } from "../jurisdiction/Jurisdiction"
+import { PolicyVersion as LocalityPolicyVersion } from "../locality/LocalityModel"
+import { Code, EventId } from "../primitives/Ids"
 import { Instant } from "../primitives/Instant"
+import { ObligationId, Owner, SubjectId } from "../responsibility/Obligation"
 
 /** A SHA-256 digest as 64 lowercase hexadecimal digits. */
 export const Sha256Hex = Schema.String.check(
@@ -44,48 +47,33 @@ export const Sha256Hex = Schema.String.check(
 /** @see {@link Sha256Hex} */
 export type Sha256Hex = typeof Sha256Hex.Type
 
-/** The id of a rule of a policy (e.g. `cn-xf-2022.art-22`, `escalate.overdue.grid`). */
-export const RuleId = Code.pipe(Schema.brand("RuleId"))
+/**
+ * The id of the rule a change or outcome happened under: an obligation rule
+ * (`ObligationRuleId`, e.g. `cn-xf-2022.art-22`) or an escalation rule; a {@link Code}.
+ */
+export const RuleId = Code
 /** @see {@link RuleId} */
 export type RuleId = typeof RuleId.Type
 
-/**
- * The version of the locality policy a decision was made under, e.g. `lanxi@2026.1`
- * or `cn-letters-and-visits-2022+lanxi.3`: 1-128 letters, digits, `.`, `_`, `-`,
- * `@`, `+`, starting with a letter or digit.
- */
-export const PolicyVersion = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/, {
-    message: "a policy version is 1-128 letters, digits, '.', '_', '-', '@' or '+', starting with a letter or digit"
-  })
-).pipe(Schema.brand("PolicyVersion"))
+/** The version of the locality policy a decision was made under (the locality model's `PolicyVersion`, e.g. `2026.1`). */
+export const PolicyVersion = LocalityPolicyVersion
 /** @see {@link PolicyVersion} */
 export type PolicyVersion = typeof PolicyVersion.Type
 
-/** The code of the action an obligation owes (e.g. `petition.decide-acceptance`). */
-export const ActionCode = Code.pipe(Schema.brand("ActionCode"))
-/** @see {@link ActionCode} */
-export type ActionCode = typeof ActionCode.Type
-
-/** The id of an obligation ("unit U owes action A on subject S by T"). UUIDv7. */
-export const ObligationId = Schema.String.check(Schema.isUUID(7)).pipe(Schema.brand("ObligationId"))
-/** @see {@link ObligationId} */
-export type ObligationId = typeof ObligationId.Type
-
 /**
- * Who holds a matter: always a unit; optionally the role within it and the staff
- * member's pseudonymous actor id (never a name).
+ * Who holds a matter (the obligation module's `Owner`): always a unit; optionally the
+ * role within it and the staff member's pseudonymous actor id (never a name).
  */
-export const Holder = Schema.Struct({
-  unit: UnitCode,
-  role: Schema.optionalKey(RoleCode),
-  actor: Schema.optionalKey(ActorId)
-})
+export const Holder = Owner
 /** @see {@link Holder} */
 export type Holder = typeof Holder.Type
 
-/** Kinds of change of holder. */
+/**
+ * Kinds of change of holder: `received` (first receiver, 首问负责), `routed`, `accepted`,
+ * `handedBack`, `escalated`, `leaderAssigned` (包案), `transferred`.
+ */
 export const HolderChange = Schema.Literals([
+  "received",
   "routed",
   "accepted",
   "handedBack",
@@ -96,13 +84,19 @@ export const HolderChange = Schema.Literals([
 /** @see {@link HolderChange} */
 export type HolderChange = typeof HolderChange.Type
 
-/** The holder of a matter (and optionally of one of its obligations) changed. */
+/**
+ * The holder of a matter (and optionally of one of its obligations) changed. `tier` is
+ * the tier the new holder sits at; `designated` whether it was specifically designated
+ * (a designated unit may not hand the matter back).
+ */
 export const HolderChanged = Schema.TaggedStruct("HolderChanged", {
   change: HolderChange,
-  subjectId: CaseId,
+  subjectId: SubjectId,
   obligationId: Schema.optionalKey(ObligationId),
   from: Schema.optionalKey(Holder),
   to: Holder,
+  tier: Schema.optionalKey(TierName),
+  designated: Schema.optionalKey(Schema.Boolean),
   at: Instant,
   ruleId: RuleId,
   policyVersion: PolicyVersion,
@@ -112,20 +106,24 @@ export const HolderChanged = Schema.TaggedStruct("HolderChanged", {
 /** @see {@link HolderChanged} */
 export type HolderChanged = typeof HolderChanged.Type
 
-/** Outcomes of an obligation. */
-export const Outcome = Schema.Literals(["fulfilled", "breached", "extended", "cancelled", "waived"])
+/**
+ * What happened to an obligation, named after the obligation events: `opened`,
+ * `paused`, `resumed`, `extended`, `overdue` (the deadline passed unmet), `fulfilled`,
+ * `cancelled`.
+ */
+export const Outcome = Schema.Literals(["opened", "paused", "resumed", "extended", "overdue", "fulfilled", "cancelled"])
 /** @see {@link Outcome} */
 export type Outcome = typeof Outcome.Type
 
 /**
- * An obligation reached an outcome. `dueAt` is the due time in force (the new one for
- * `extended`, with `previousDueAt` the old one); lateness is `at - dueAt`.
+ * An obligation reached an outcome. `dueAt` is the due time in force after it (the new
+ * one for `extended` and `resumed`, with `previousDueAt` the old one); lateness of a
+ * `fulfilled` or `overdue` obligation is `at - dueAt`.
  */
 export const ObligationOutcome = Schema.TaggedStruct("ObligationOutcome", {
   outcome: Outcome,
   obligationId: ObligationId,
-  subjectId: CaseId,
-  action: ActionCode,
+  subjectId: SubjectId,
   holder: Holder,
   dueAt: Instant,
   previousDueAt: Schema.optionalKey(Instant),

@@ -17,10 +17,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, type Layer, Result } from "effect"
 import { emptyHead, GENESIS_HASH, type LedgerRecord, verify } from "../ledger/Ledger"
-import { ActionCode, type LedgerEntry, ObligationId, PolicyVersion, RuleId, Sha256Hex } from "../ledger/LedgerEntry"
+import { type LedgerEntry, PolicyVersion, RuleId, Sha256Hex } from "../ledger/LedgerEntry"
 import { LedgerStore, MAX_READ } from "../ledger/LedgerStore"
-import { ActorId, CaseId, EventId, formatUuidV7, RoleCode, UnitCode } from "../primitives/Ids"
+import { ActorId, EventId, formatUuidV7, RoleCode, UnitCode } from "../primitives/Ids"
 import type { Instant } from "../primitives/Instant"
+import { ObligationId, SubjectId } from "../responsibility/Obligation"
 
 /** Options of {@link ledgerStoreContract}. */
 export interface LedgerStoreContractOptions {
@@ -35,10 +36,10 @@ const base = 1_790_000_000_000
  * obligation outcomes), for tests of ledger stores and verifiers.
  */
 export const sampleLedgerEntry = (i: number): LedgerEntry => {
-  const subjectId = CaseId.make(formatUuidV7(base + Math.floor(i / 4), 1, 2, i))
+  const subjectId = SubjectId.make(formatUuidV7(base + Math.floor(i / 4), 1, 2, i))
   const at = (base + i * 60_000) as Instant
   const ruleId = RuleId.make("cn-xf-2022.art-22")
-  const policyVersion = PolicyVersion.make("lanxi@2026.1")
+  const policyVersion = PolicyVersion.make("2026.1")
   if (i % 2 === 0) {
     return {
       _tag: "HolderChanged",
@@ -54,10 +55,9 @@ export const sampleLedgerEntry = (i: number): LedgerEntry => {
   }
   return {
     _tag: "ObligationOutcome",
-    outcome: i % 3 === 0 ? "breached" : "fulfilled",
+    outcome: i % 3 === 0 ? "overdue" : "fulfilled",
     obligationId: ObligationId.make(formatUuidV7(base + i, 5, 6, i)),
     subjectId,
-    action: ActionCode.make("petition.decide-acceptance"),
     holder: { unit: UnitCode.make(`village-${i}`), actor: ActorId.make(formatUuidV7(base, 7, 8, i)) },
     dueAt: (base + 15 * 86_400_000) as Instant,
     at,
