@@ -133,6 +133,28 @@ describe("Checkpoint", () => {
     )
   })
 
+  it.effect("signs with a PKCS#8 PEM private key as well, under the same key id", () =>
+    Effect.gen(function* () {
+      const keys = yield* Checkpoint.generateKeyPair
+      const pem = yield* Checkpoint.privateKeyToPem(keys.privateKey)
+      assert.match(pem, /^-----BEGIN PRIVATE KEY-----/)
+      const content = {
+        ledgerId,
+        size: 0,
+        hash: Ledger.GENESIS_HASH,
+        merkleRoot: LedgerMerkleTree.root([]),
+        issuedAt: 0 as never
+      }
+      const fromPem = yield* Checkpoint.sign(content, pem)
+      const fromJwk = yield* Checkpoint.sign(content, keys.privateKey)
+      assert.deepStrictEqual(fromPem, fromJwk, "Ed25519 signatures are deterministic")
+      assert.strictEqual(
+        (yield* Checkpoint.verifyCheckpoint(fromPem, keys.publicKey)).keyId,
+        Checkpoint.keyId(keys.publicKey)
+      )
+    })
+  )
+
   it.effect("refuses a private key whose public half does not match", () =>
     Effect.gen(function* () {
       const one = yield* Checkpoint.generateKeyPair

@@ -11,7 +11,7 @@
  * (`gridwork.ledger.checkpoint.v1`, so a signature can never be replayed as something
  * else) and the `keyId` of the signing key: the RFC 7638 JWK thumbprint
  * (base64url SHA-256 of `{"crv":"Ed25519","kty":"OKP","x":…}`). Keys travel as JWK
- * (RFC 8037) or, for the public key, SPKI PEM.
+ * (RFC 8037) or PEM (SPKI for the public key, PKCS#8 for the private key).
  *
  * @example
  * ```ts
@@ -172,18 +172,36 @@ const importPublicKey = (
   return Result.succeed({ key, jwk: { kty: "OKP", crv: "Ed25519", x: String(exported.x) } })
 }
 
-const importPrivateKey = (privateKey: Ed25519PrivateJwk): Result.Result<KeyObject, SigningKeyInvalid> => {
+/** A signing key: an Ed25519 private JWK, or a PKCS#8 PEM string. */
+export type SigningKey = Ed25519PrivateJwk | string
+
+const importPrivateKey = (
+  privateKey: SigningKey
+): Result.Result<{ key: KeyObject; publicJwk: Ed25519PublicJwk }, SigningKeyInvalid> => {
   let key: KeyObject
   try {
-    key = createPrivateKey({ key: { ...privateKey }, format: "jwk" })
+    key =
+      typeof privateKey === "string"
+        ? createPrivateKey(privateKey)
+        : createPrivateKey({ key: { ...privateKey }, format: "jwk" })
   } catch (cause) {
     return keyFailure(`cannot import the private key: ${String(cause)}`)
   }
   if (key.asymmetricKeyType !== "ed25519") return keyFailure(`expected an Ed25519 key, got ${key.asymmetricKeyType}`)
-  const x = createPublicKey(key).export({ format: "jwk" }).x
-  if (x !== privateKey.x) return keyFailure("the private key's x does not belong to its d")
-  return Result.succeed(key)
+  const x = String(createPublicKey(key).export({ format: "jwk" }).x)
+  if (typeof privateKey !== "string" && x !== privateKey.x) {
+    return keyFailure("the private key's x does not belong to its d")
+  }
+  return Result.succeed({ key, publicJwk: { kty: "OKP", crv: "Ed25519", x } })
 }
+
+/** A private key (JWK) as PKCS#8 PEM, for operators who keep keys as PEM files. */
+export const privateKeyToPem = (privateKey: Ed25519PrivateJwk): Effect.Effect<string, SigningKeyInvalid> =>
+  Effect.suspend(() =>
+    Effect.fromResult(
+      Result.map(importPrivateKey(privateKey), ({ key }) => String(key.export({ format: "pem", type: "pkcs8" })))
+    )
+  )
 
 /** A public key (JWK) as SPKI PEM, for witnesses who prefer PEM. */
 export const toPem = (publicKey: Ed25519PublicJwk): Effect.Effect<string, SigningKeyInvalid> =>
@@ -205,7 +223,7 @@ export interface CheckpointContent {
 /** Signs a checkpoint of `content` with `privateKey`. */
 export const sign = (
   content: CheckpointContent,
-  privateKey: Ed25519PrivateJwk
+  privateKey: SigningKey
 ): Effect.Effect<Checkpoint, SigningKeyInvalid> =>
   Effect.suspend(() => {
     const key = importPrivateKey(privateKey)
@@ -217,13 +235,13 @@ export const sign = (
       hash: content.hash,
       merkleRoot: content.merkleRoot,
       issuedAt: content.issuedAt,
-      keyId: keyId({ kty: "OKP", crv: "Ed25519", x: privateKey.x })
+      keyId: keyId(key.success.publicJwk)
     }
     const bodyCheck = Schema.encodeUnknownResult(CheckpointBody, strictParseOptions)(body)
     if (Result.isFailure(bodyCheck)) {
       return Effect.die(new RangeError(`checkpoint content invalid: ${formatter(bodyCheck.failure.issue)}`))
     }
-    const signature = cryptoSign(null, canonicalBytes(body), key.success).toString("base64url")
+    const signature = cryptoSign(null, canonicalBytes(body), key.success.key).toString("base64url")
     return Effect.succeed({ ...body, signature })
   })
 
@@ -291,7 +309,7 @@ const HASH_PAGE = 10_000
 /** Options of {@link issue}. */
 export interface IssueOptions {
   readonly ledgerId: LedgerId
-  readonly privateKey: Ed25519PrivateJwk
+  readonly privateKey: SigningKey
 }
 
 /**

@@ -170,12 +170,13 @@ export interface DeadlineSchedulerShape {
   readonly get: (key: TimerKey) => Effect.Effect<Option.Option<TimerRecord>, DeadlineSchedulerError>
   /**
    * Up to `limit` armed timers with `dueAt <= now`, earliest first (ties by key), without
-   * changing anything. Cost O(limit · log limit), independent of timers not yet due.
+   * changing anything. Its cost must not grow with the timers not yet due (in memory
+   * O(limit · log limit); in SQL an index range scan on `(due_at, key)`).
    */
   readonly due: (now: Instant, limit: number) => Effect.Effect<ReadonlyArray<DueTimer>, DeadlineSchedulerError>
   /**
    * Like {@link DeadlineSchedulerShape.due} but marks the returned timers fired in the
-   * same step (at-most-once hand-over). Cost O(limit · log n).
+   * same step (at-most-once hand-over). In memory O(limit · log n).
    */
   readonly takeDue: (now: Instant, limit: number) => Effect.Effect<ReadonlyArray<DueTimer>, DeadlineSchedulerError>
   /**
