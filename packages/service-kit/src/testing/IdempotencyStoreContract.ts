@@ -11,9 +11,10 @@
  * ```
  *
  * The layer is built once for the suite and shared by its tests; every test uses fresh
- * keys, so records left by earlier tests do not disturb it. Time is the `TestClock`
- * (each test starts at epoch 0 and moves it with `TestClock.adjust`): implementations
- * must take "now" from the `Clock`, never from the database server or `Date.now()`.
+ * keys, so records left by earlier tests do not disturb it. Time is the `TestClock`,
+ * which tests only move forward (`TestClock.adjust`) and read relative to their start:
+ * implementations must take "now" from the `Clock`, never from the database server or
+ * `Date.now()`.
  * @module
  */
 import { randomUUID } from "node:crypto"
@@ -60,8 +61,9 @@ export const idempotencyStoreContract = <E>(
         const store = yield* IdempotencyStore
         const key = freshKey()
         yield* TestClock.adjust(1234)
+        const now = yield* Clock.currentTimeMillis
         const first = yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
-        assert.deepStrictEqual(first, { _tag: "Acquired", firstSeenAt: 1234 })
+        assert.deepStrictEqual(first, { _tag: "Acquired", firstSeenAt: now })
         const second = yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
         assert.strictEqual(tagOf(second), "InFlight")
       })
@@ -122,11 +124,12 @@ export const idempotencyStoreContract = <E>(
         const store = yield* IdempotencyStore
         const key = freshKey()
         yield* TestClock.adjust(10_000)
+        const firstSeenAt = yield* Clock.currentTimeMillis
         yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
         yield* store.release({ key, fingerprint: "f1" })
         yield* TestClock.adjust(5_000)
         const again = yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
-        assert.deepStrictEqual(again, { _tag: "Acquired", firstSeenAt: 10_000 })
+        assert.deepStrictEqual(again, { _tag: "Acquired", firstSeenAt })
         const third = yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
         assert.strictEqual(tagOf(third), "InFlight")
       })
@@ -136,13 +139,14 @@ export const idempotencyStoreContract = <E>(
       Effect.gen(function* () {
         const store = yield* IdempotencyStore
         const key = freshKey()
+        const firstSeenAt = yield* Clock.currentTimeMillis
         yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
         yield* TestClock.adjust(LEASE - 1)
         const before = yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
         assert.strictEqual(tagOf(before), "InFlight")
         yield* TestClock.adjust(1)
         const after = yield* store.acquire({ key, fingerprint: "f1", ttlMillis: TTL, leaseMillis: LEASE })
-        assert.deepStrictEqual(after, { _tag: "Acquired", firstSeenAt: 0 })
+        assert.deepStrictEqual(after, { _tag: "Acquired", firstSeenAt })
       })
     )
 

@@ -64,13 +64,17 @@ export class Notes extends Context.Service<
     readonly save: (note: StoredNote) => Effect.Effect<void>
     readonly find: (id: string) => Effect.Effect<StoredNote, NoteNotFound>
     readonly count: Effect.Effect<number>
+    /** Counts handler executions: returns the new total. */
+    readonly executed: Effect.Effect<number>
   }
 >()("test/Notes") {
   static readonly layer = Layer.effect(
     Notes,
     Effect.gen(function* () {
       const store = yield* Ref.make(new Map<string, StoredNote>())
+      const executions = yield* Ref.make(0)
       return Notes.of({
+        executed: Ref.updateAndGet(executions, (n) => n + 1),
         save: (note) => Ref.update(store, (map) => new Map(map).set(note.note.id, note)),
         find: (id) =>
           Effect.flatMap(Ref.get(store), (map) => {
@@ -242,11 +246,24 @@ export const echo = Route.post("/echo", {
       })
       return {
         title: body.title,
-        calls: yield* notes.count,
+        calls: yield* notes.executed,
         commandId,
         firstEventId,
         secondEventId: yield* RequestContext.eventId(1)
       }
+    })
+})
+
+export const flaky = Route.post("/flaky", {
+  operationId: "flaky",
+  auth: "none",
+  body: Schema.Struct({ value: Schema.Finite }),
+  success: Schema.Struct({ commandId: Schema.String, attempt: Schema.Int }),
+  handler: () =>
+    Effect.gen(function* () {
+      const attempt = yield* Notes.use((notes) => notes.executed)
+      if (attempt === 1) return yield* Effect.die(new Error("first attempt fails"))
+      return { commandId: yield* RequestContext.commandId, attempt }
     })
 })
 
@@ -270,10 +287,25 @@ export const hang = Route.get("/hang", {
   auth: "none",
   timeoutMs: 1000,
   success: Schema.Struct({ ok: Schema.Boolean }),
-  handler: () => Effect.as(Effect.never, { ok: true })
+  handler: () =>
+    Effect.as(
+      Gate.use((gate) => gate.wait),
+      { ok: true }
+    )
 })
 
-export const routes = [createNote, getNote, searchNotes, archiveNote, slowEcho, echo, boom, forbiddenProblem, hang]
+export const routes = [
+  createNote,
+  getNote,
+  searchNotes,
+  archiveNote,
+  slowEcho,
+  echo,
+  flaky,
+  boom,
+  forbiddenProblem,
+  hang
+]
 
 export interface FixtureOptions {
   readonly testClock?: boolean
