@@ -373,7 +373,7 @@ export const build = (
   onProgress?.(0.7)
 
   // 5. Near, nearly parallel segments (slivers and small digitizing gaps).
-  const near = Math.max(options.nearTolerance, snap)
+  const near = Math.max(0, options.nearTolerance)
   if (near > 0) {
     const loose: Array<number> = []
     for (let e = 0; e < E; e++) if (matched[e] === 0) loose.push(e)

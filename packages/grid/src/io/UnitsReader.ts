@@ -425,6 +425,8 @@ export const readUnits = (
 
   // Rings: open, projected, validated.
   type Rings = { xy: Float64Array; lonLat: Float64Array }
+  /** Features with a self-intersecting ring (their signed area means little). */
+  const crossed = new Set<string>()
   const projectRing = (
     ring: ReadonlyArray<GeoJson.Position>,
     unitId: string,
@@ -469,6 +471,7 @@ export const readUnits = (
     }
     const crossing = Ring.findSelfIntersection(xy)
     if (crossing !== undefined) {
+      crossed.add(`${source}:${featureIndex}`)
       const at = projection.inverse(crossing[0], crossing[1])
       report(
         "self-intersection",
@@ -665,19 +668,28 @@ export const readUnits = (
       )
       if (polygons.length === 0) continue
       let area = 0
+      let length = 0
       let largest = polygons[0]!
       let largestArea = Number.NEGATIVE_INFINITY
       for (const p of polygons) {
         const shellArea = Math.abs(Ring.signedArea(p[0]!.xy))
         area += shellArea
+        length += Ring.perimeter(p[0]!.xy)
         for (let k = 1; k < p.length; k++) area -= Math.abs(Ring.signedArea(p[k]!.xy))
         if (shellArea > largestArea) {
           largestArea = shellArea
           largest = p
         }
       }
-      if (!(area > 0)) {
-        report("zero-area", "error", c.featureIndex, c.id, `unit "${c.id}" has no area`)
+      // Degenerate: no area, or so little for its outline that it is a line (collinear positions).
+      if (!(area > 1e-7 * length * length) && !crossed.has(`units:${c.featureIndex}`)) {
+        report(
+          "zero-area",
+          "error",
+          c.featureIndex,
+          c.id,
+          `unit "${c.id}" has no area (its positions are collinear or repeated)`
+        )
         continue
       }
       let community = c.community

@@ -195,3 +195,61 @@ export const generate = (options: SyntheticOptions): SyntheticCollection => {
   }
   return { type: "FeatureCollection", features }
 }
+
+/** Settings of {@link lattice}. */
+export interface LatticeOptions {
+  readonly columns: number
+  readonly rows: number
+  /** Side of each square, metres (default 100). */
+  readonly cellSize?: number
+  /** Longitude/latitude of the south-west corner (default `[-71.4, 41.8]`). */
+  readonly origin?: readonly [number, number]
+  /** Weight of the cell at `(column, row)` (default 10). */
+  readonly weight?: (column: number, row: number) => number
+  /** Community of the cell (default `"A"`). */
+  readonly community?: (column: number, row: number) => string
+  /** Leave a cell out (a hole in the territory). */
+  readonly skip?: (column: number, row: number) => boolean
+}
+
+/**
+ * A rectangular lattice of square units (ids `r<row>c<column>`, row 0 in the south):
+ * handy for small, exactly known examples and tests. Neighbouring squares share their
+ * corner positions exactly.
+ */
+export const lattice = (options: LatticeOptions): SyntheticCollection => {
+  const size = options.cellSize ?? 100
+  const origin = options.origin ?? [-71.4, 41.8]
+  const projection = Projection.make(origin[0], origin[1])
+  const corner = (column: number, row: number): [number, number] => {
+    const [lon, lat] = projection.inverse(column * size, row * size)
+    return [lon, lat]
+  }
+  const features: Array<SyntheticFeature> = []
+  for (let row = 0; row < options.rows; row++) {
+    for (let column = 0; column < options.columns; column++) {
+      if (options.skip?.(column, row) === true) continue
+      features.push({
+        type: "Feature",
+        properties: {
+          id: `r${row}c${column}`,
+          households: options.weight?.(column, row) ?? 10,
+          community: options.community?.(column, row) ?? "A"
+        },
+        geometry: {
+          type: "Polygon",
+          coordinates: [
+            [
+              corner(column, row),
+              corner(column + 1, row),
+              corner(column + 1, row + 1),
+              corner(column, row + 1),
+              corner(column, row)
+            ]
+          ]
+        }
+      })
+    }
+  }
+  return { type: "FeatureCollection", features }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Dissolve, SyntheticUnits, UnitsReader } from "../src"
+
+const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
+
+type Ring = ReadonlyArray<readonly [number, number]>
+const lonLatArea = (ring: Ring) => {
+  let sum = 0
+  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1]
+  return sum / 2
+}
+const expectValidRings = (polygons: ReadonlyArray<ReadonlyArray<Ring>>) => {
+  for (const polygon of polygons) {
+    polygon.forEach((ring, k) => {
+      expect(ring.length).toBeGreaterThanOrEqual(4)
+      expect(ring[0]).toEqual(ring[ring.length - 1])
+      // RFC 7946: exterior counter-clockwise, holes clockwise.
+      if (k === 0) expect(lonLatArea(ring)).toBeGreaterThan(0)
+      else expect(lonLatArea(ring)).toBeLessThan(0)
+    })
+  }
+}
+
+const read = (collection: SyntheticUnits.SyntheticCollection) => UnitsReader.readUnits(collection, options).units
+const pick = (ids: ReadonlyArray<string>, wanted: ReadonlyArray<string>) => wanted.map((id) => ids.indexOf(id))
+
+describe("Dissolve", () => {
+  const units = read(SyntheticUnits.lattice({ columns: 3, rows: 3 }))
+
+  it("dissolves a block of squares into one rectangle with exact area and perimeter", () => {
+    const d = Dissolve.dissolve(units.topology, pick(units.ids, ["r0c0", "r0c1", "r1c0", "r1c1"]))
+    expect(d.method).toBe("trace")
+    expect(d.coordinates).toHaveLength(1)
+    expect(d.coordinates[0]).toHaveLength(1)
+    expectValidRings(d.coordinates)
+    expect(d.area).toBeCloseTo(40_000, 0)
+    expect(d.perimeter).toBeCloseTo(800, 3)
+  })
+
+  it("keeps a hole (clockwise) inside its exterior", () => {
+    const ring = units.ids.filter((id) => id !== "r1c1")
+    const d = Dissolve.dissolve(units.topology, pick(units.ids, ring))
+    expect(d.coordinates).toHaveLength(1)
+    expect(d.coordinates[0]).toHaveLength(2)
+    expectValidRings(d.coordinates)
+    expect(d.area).toBeCloseTo(80_000, 0)
+    expect(d.perimeter).toBeCloseTo(1600, 3)
+  })
+
+  it("splits parts that touch at a corner into separate polygons", () => {
+    const d = Dissolve.dissolve(units.topology, pick(units.ids, ["r0c0", "r1c1"]))
+    expect(d.coordinates).toHaveLength(2)
+    expectValidRings(d.coordinates)
+  })
+
+  it("cuts a hole that touches the exterior at one vertex into a ring of its own", () => {
+    // 3x3 without the centre and without the top-right corner: the hole touches the
+    // outline at the centre square's top-right vertex.
+    const big = read(SyntheticUnits.lattice({ columns: 3, rows: 3 }))
+    const keep = big.ids.filter((id) => id !== "r1c1" && id !== "r2c2")
+    const d = Dissolve.dissolve(big.topology, pick(big.ids, keep))
+    expectValidRings(d.coordinates)
+    const rings = d.coordinates.flat()
+    for (const ring of rings) {
+      const seen = new Set(ring.slice(0, -1).map((p) => `${p[0]},${p[1]}`))
+      expect(seen.size).toBe(ring.length - 1) // simple: no vertex visited twice
+    }
+    expect(d.area).toBeCloseTo(70_000, 0)
+  })
+})
