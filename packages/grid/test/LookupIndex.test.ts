@@ -265,6 +265,11 @@ describe("LookupIndex encoding", () => {
     const padded = new Uint8Array(bytes.length + 3)
     padded.set(bytes, 3)
     const decoded = Result.getOrThrow(LookupIndex.decode(padded.subarray(3)))
+    // And from a Node Buffer (whose slices are views into a shared pool), as read from a file.
+    const fromBuffer = Result.getOrThrow(
+      LookupIndex.decode(Buffer.concat([Buffer.from("xyz"), Buffer.from(bytes)]).subarray(3))
+    )
+    expect(LookupIndex.locate(fromBuffer, 1.5, 1.5)).toBe(LookupIndex.locate(index, 1.5, 1.5))
     expect(decoded.ids).toEqual(index.ids)
     expect(decoded.communities).toEqual(index.communities)
     for (let x = -0.25; x <= 3.25; x += 0.0625) {

@@ -87,9 +87,15 @@ export interface BuildOptions {
   readonly maxCells?: number | undefined
 }
 
+// Growable typed arrays, one class per element type so every access stays monomorphic.
+// `view()` hands out the filled part without copying when little capacity is wasted.
+
 class GrowableFloat64 {
-  data = new Float64Array(1024)
+  data: Float64Array
   length = 0
+  constructor(capacity: number) {
+    this.data = new Float64Array(Math.max(64, capacity))
+  }
   push4(a: number, b: number, c: number, d: number): void {
     if (this.length + 4 > this.data.length) {
       const next = new Float64Array(this.data.length * 2)
@@ -103,14 +109,19 @@ class GrowableFloat64 {
     this.data[o + 3] = d
     this.length = o + 4
   }
-  finish(): Float64Array {
-    return this.data.slice(0, this.length)
+  view(): Float64Array {
+    return this.length * 4 >= this.data.length * 3
+      ? this.data.subarray(0, this.length)
+      : this.data.slice(0, this.length)
   }
 }
 
 class GrowableInt32 {
-  data = new Int32Array(1024)
+  data: Int32Array
   length = 0
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(64, capacity))
+  }
   push(value: number): void {
     if (this.length === this.data.length) {
       const next = new Int32Array(this.data.length * 2)
@@ -119,10 +130,56 @@ class GrowableInt32 {
     }
     this.data[this.length++] = value
   }
-  finish(): Int32Array {
-    return this.data.slice(0, this.length)
+  view(): Int32Array {
+    return this.length * 4 >= this.data.length * 3
+      ? this.data.subarray(0, this.length)
+      : this.data.slice(0, this.length)
   }
 }
+
+class GrowableUint32 {
+  data: Uint32Array
+  length = 0
+  constructor(capacity: number) {
+    this.data = new Uint32Array(Math.max(64, capacity))
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2)
+      next.set(this.data)
+      this.data = next
+    }
+    this.data[this.length++] = value
+  }
+  view(): Uint32Array {
+    return this.length * 4 >= this.data.length * 3
+      ? this.data.subarray(0, this.length)
+      : this.data.slice(0, this.length)
+  }
+}
+
+class GrowableUint8 {
+  data: Uint8Array
+  length = 0
+  constructor(capacity: number) {
+    this.data = new Uint8Array(Math.max(64, capacity))
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint8Array(this.data.length * 2)
+      next.set(this.data)
+      this.data = next
+    }
+    this.data[this.length++] = value
+  }
+  view(): Uint8Array {
+    return this.length * 4 >= this.data.length * 3
+      ? this.data.subarray(0, this.length)
+      : this.data.slice(0, this.length)
+  }
+}
+
+const ascending = (p: number, q: number): number => p - q
 
 const emptyIndex = (ids: ReadonlyArray<string>, communities: ReadonlyArray<string | null>): LookupIndex => ({
   ids,
@@ -235,6 +292,7 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
   const bandFirst = new Int32Array(entries) // first column where the edge is C; -1: not in band
   const bandLast = new Int32Array(entries)
   const fill = bandStart.slice(0, rows)
+  let cellPairs = 0
   // Pass 2: clip each edge to each band it may touch, in edge order (so grouped by polygon).
   for (let e = 0; e < n; e++) {
     const ex0 = x0[e]!
@@ -267,18 +325,22 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
       }
       const lo = Math.min(xa, xb)
       const hi = Math.max(xa, xb)
-      bandFirst[i] = columnOf(lo - marginX)
-      bandLast[i] = columnOf(hi + marginX)
+      const first = columnOf(lo - marginX)
+      const last = columnOf(hi + marginX)
+      bandFirst[i] = first
+      bandLast[i] = last
+      cellPairs += last - first + 1
     }
   }
 
   const cells = new Int32Array(rows * columns)
-  const mixedStart = new GrowableInt32()
-  const mixedFallback = new GrowableInt32()
-  const candidatePolygon = new GrowableInt32()
-  const candidateBase = new GrowableInt32()
-  const candidateEdgeStart = new GrowableInt32()
-  const out = new GrowableFloat64()
+  // Sized from the number of (cell, edge) pairs, so they rarely grow.
+  const mixedStart = new GrowableUint32(Math.min(rows * columns, cellPairs) + 1)
+  const mixedFallback = new GrowableInt32(Math.min(rows * columns, cellPairs))
+  const candidatePolygon = new GrowableInt32(cellPairs >> 1)
+  const candidateBase = new GrowableUint8(cellPairs >> 1)
+  const candidateEdgeStart = new GrowableUint32((cellPairs >> 1) + 1)
+  const out = new GrowableFloat64(4 * cellPairs)
   mixedStart.push(0)
   candidateEdgeStart.push(0)
 
@@ -392,7 +454,7 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
           if (y0[e] !== y1[e]) out.push4(x0[e]!, y0[e]!, y1[e]!, slope[e]!)
         }
         if (toggles.length > 0) {
-          toggles.sort((p, q) => p - q)
+          toggles.sort(ascending)
           let t = 0
           while (t < toggles.length) {
             let u = t + 1
@@ -438,12 +500,12 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
     scaleX,
     scaleY,
     cells,
-    mixedStart: Uint32Array.from(mixedStart.finish()),
-    mixedFallback: mixedFallback.finish(),
-    candidatePolygon: candidatePolygon.finish(),
-    candidateBase: Uint8Array.from(candidateBase.finish()),
-    candidateEdgeStart: Uint32Array.from(candidateEdgeStart.finish()),
-    edges: out.finish()
+    mixedStart: mixedStart.view(),
+    mixedFallback: mixedFallback.view(),
+    candidatePolygon: candidatePolygon.view(),
+    candidateBase: candidateBase.view(),
+    candidateEdgeStart: candidateEdgeStart.view(),
+    edges: out.view()
   }
 }
 
@@ -623,7 +685,9 @@ const decodeOrProblem = (bytes: Uint8Array): LookupIndex | string => {
   const take = (count: number, width: number): ArrayBuffer | undefined => {
     const length = count * width
     if (offset + length > bytes.byteLength) return undefined
-    const copy = bytes.slice(offset, offset + length)
+    // An explicit copy: `Buffer#slice` would return a view into a shared pool.
+    const copy = new Uint8Array(length)
+    copy.set(bytes.subarray(offset, offset + length))
     offset += align8(length)
     return copy.buffer
   }
