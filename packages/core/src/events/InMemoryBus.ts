@@ -5,6 +5,9 @@
  * from the `Clock`, so `TestClock` drives it) and when a subscription closes; `term`;
  * `maxDeliveries`; publish de-duplication by event id.
  *
+ * Settling a delivery that has meanwhile been redelivered (its `ackWait` ran out, or its
+ * subscription closed) changes nothing: the newer delivery decides.
+ *
  * It retains every published message for the life of the layer (a new durable with
  * `deliver: "all"` sees them all), and de-duplicates publishes forever. Nothing
  * survives the process: for durability use the NATS implementation.
