@@ -14,6 +14,7 @@
 import { ModuleRegistry } from "@gridwork/core"
 import { Command } from "effect/cli"
 import * as ModelCommand from "./ModelCommand"
+import * as SimulateCommand from "./SimulateCommand"
 
 /** The version printed by `gridwork --version`. */
 export const version = "0.1.0"
@@ -22,7 +23,7 @@ export const version = "0.1.0"
 export const make = (registry: ModuleRegistry.ModuleRegistry = ModuleRegistry.core) =>
   Command.make("gridwork").pipe(
     Command.withDescription("Gridwork: tools for grassroots governance locality models"),
-    Command.withSubcommands([ModelCommand.make(registry)])
+    Command.withSubcommands([ModelCommand.make(registry), SimulateCommand.make(registry)])
   )
 
 /** Runs `gridwork` with the given arguments (without the `node` and script paths). */

@@ -5,3 +5,4 @@
  */
 export * as Cli from "./Cli"
 export * as ModelCommand from "./ModelCommand"
+export * as SimulateCommand from "./SimulateCommand"

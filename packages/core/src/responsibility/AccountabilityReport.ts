@@ -27,7 +27,7 @@
  * @module
  */
 import { Option, Result } from "effect"
-import { BusinessCalendar } from "../calendar/BusinessCalendar"
+import type { BusinessCalendar } from "../calendar/BusinessCalendar"
 import type { LocalityModel } from "../locality/LocalityModel"
 import type { Organization } from "../organization/Organization"
 import type { Instant } from "../primitives/Instant"
@@ -48,7 +48,7 @@ export interface ReportContext {
 
 /** The context of a loaded locality model. */
 export const contextOf = (model: LocalityModel, asOf?: Instant): ReportContext => ({
-  calendar: BusinessCalendar.make(model.calendar),
+  calendar: model.businessCalendar,
   organization: model.organization,
   ...(asOf === undefined ? {} : { asOf })
 })
@@ -300,7 +300,8 @@ export const forMatter = (
       rule: r.rule,
       policyVersion: r.policyVersion,
       designated: r.designated,
-      leader: undefined,
+      // A leader in charge of the matter stays in charge when it moves on.
+      leader: r.to.actor === undefined ? undefined : { actor: r.to.actor, role: r.to.role, at: r.at },
       obligations: []
     })
   }

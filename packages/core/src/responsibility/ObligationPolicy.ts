@@ -26,7 +26,7 @@
  * @module
  */
 import { Option, Result, Schema } from "effect"
-import { BusinessCalendar } from "../calendar/BusinessCalendar"
+import type { BusinessCalendar } from "../calendar/BusinessCalendar"
 import type * as Decider from "../events/Decider"
 import type { LocalityModel } from "../locality/LocalityModel"
 import { deadlinesOf } from "../locality/ResponsibilityModule"
@@ -264,6 +264,6 @@ export const fromModel = (model: LocalityModel): ObligationPolicy =>
   make({
     policyVersion: model.version,
     rules: deadlinesOf(model),
-    calendar: BusinessCalendar.make(model.calendar),
+    calendar: model.businessCalendar,
     organization: model.organization
   })

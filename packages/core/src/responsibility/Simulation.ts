@@ -131,6 +131,25 @@ class Run {
     return shortLocal(t, this.timeZone)
   }
 
+  /** The owner of a matter held by `unit`: the unit, with the leader in charge of the matter if one was assigned. */
+  ownerAt(matter: MutableMatter, unit: UnitCode): Obligation.Owner {
+    const leader = matter.leader
+    return leader === undefined
+      ? { unit }
+      : {
+          unit,
+          ...(leader.role === undefined ? {} : { role: leader.role }),
+          ...(leader.actor === undefined ? {} : { actor: leader.actor })
+        }
+  }
+
+  /** A unit, and the actor by name when there is one: `unit (Name)`. */
+  ownerLabel(owner: Obligation.Owner): string {
+    if (owner.actor === undefined) return owner.unit
+    const actor = Option.getOrUndefined(this.organization.actor(owner.actor))
+    return `${owner.unit} (${actor === undefined ? owner.actor : actor.name})`
+  }
+
   unitOf(code: string): Unit | undefined {
     return Option.getOrUndefined(this.organization.unit(code))
   }
@@ -220,7 +239,7 @@ class Run {
           source === undefined ? "" : `; ${source.law}${source.article === undefined ? "" : ` art. ${source.article}`}`
         return [
           "opened",
-          `${event.owner.unit}${event.owner.actor === undefined ? "" : ` (${event.owner.actor})`} owes "${state.terms.title}" ` +
+          `${this.ownerLabel(event.owner)} owes "${state.terms.title}" ` +
             `within ${state.terms.within.amount} ${state.terms.within.unit}, due ${this.time(event.due)}` +
             `${event.provisional ? " (provisional)" : ""} (policy ${state.terms.policyVersion}${basis})`
         ]
@@ -260,7 +279,7 @@ class Run {
       case "ObligationReassigned":
         return [
           "reassigned",
-          `${rule} passes from ${event.from.unit} to ${event.to.unit}${event.to.actor === undefined ? "" : ` (${event.to.actor})`} (${event.reason}), still due ${this.time(state.due)}`
+          `${rule} passes from ${this.ownerLabel(event.from)} to ${this.ownerLabel(event.to)} (${event.reason}), still due ${this.time(state.due)}`
         ]
     }
   }
@@ -379,7 +398,7 @@ class Run {
     let target: Obligation.Owner | undefined
     let change: HolderChange | undefined
     if (event.assignTo !== undefined && event.assignTo !== previous?.unit) {
-      target = { unit: event.assignTo }
+      target = this.ownerAt(matter, event.assignTo)
       change = "routed"
     } else if (previous === undefined && event.unit !== undefined) {
       target = { unit: event.unit }
@@ -473,12 +492,12 @@ class Run {
     }
     this.entry(matter, at, "hand-back", `${by} hands the matter back to ${back.unit}`)
     matter.previousHolders.pop()
-    this.changeHolder(matter, back, "handedBack", at, {
+    this.changeHolder(matter, this.ownerAt(matter, back.unit), "handedBack", at, {
       designated: false,
       explanation: `handed back from ${by} to ${back.unit}`
     })
     matter.previousHolders.pop() // changeHolder pushed `by`; a returned matter does not go back to it
-    this.handOver(matter, by, back, at, "handed-back", false, { type: event.type })
+    this.handOver(matter, by, this.ownerAt(matter, back.unit), at, "handed-back", false, { type: event.type })
   }
 
   // ---- timers ------------------------------------------------------------------
@@ -583,13 +602,14 @@ class Run {
         if (previous?.unit === unit.code) return refuse(`${unit.code} already holds the matter`)
         const choice =
           units.length > 1 ? ` (first of ${units.length} units there; set escalation.receivers.${tier})` : ""
-        this.changeHolder(matter, { unit: unit.code }, "escalated", at, {
+        const owner = this.ownerAt(matter, unit.code)
+        this.changeHolder(matter, owner, "escalated", at, {
           designated: false,
           rule,
           explanation: `moved ${previous === undefined ? "" : `from ${previous.unit} `}to ${unit.code} (${unit.name}) at ${tier} ${node.code}${choice}`
         })
         if (previous !== undefined) {
-          this.handOver(matter, previous.unit, { unit: unit.code }, at, "escalated", true, { escalation: rule })
+          this.handOver(matter, previous.unit, owner, at, "escalated", true, { escalation: rule })
         }
         return true
       }

@@ -26,7 +26,9 @@
  *
  * @module
  */
-import { Result, Schema, SchemaIssue } from "effect"
+import { Result, Schema } from "effect"
+import { formatPath } from "../locality/LocalityModelError"
+import * as SchemaProblems from "../locality/SchemaProblems"
 import { ActorId, CategoryCode, Code, EventId, JurisdictionCode, UnitCode } from "../primitives/Ids"
 import { InstantFromString } from "../primitives/Instant"
 import { RiskLevel } from "./EscalationRule"
@@ -84,13 +86,11 @@ export class SimulationEventsInvalid extends Schema.TaggedError<SimulationEvents
   }
 }
 
-const formatter = SchemaIssue.makeFormatterDefault()
-const decodeOne = Schema.decodeUnknownResult(SimulationEvent, { errors: "all", onExcessProperty: "error" })
-
 /**
- * Decodes a list of events (parsed JSON). Every problem names the event's index (and
- * line, for NDJSON) and the path and rule broken. Unknown fields are errors: a typo
- * such as `assingTo` must not be silently ignored.
+ * Decodes a list of events (parsed JSON). Every problem names the event (by index, or
+ * by line for NDJSON), the path inside it, what was expected and the rule, e.g.
+ * `events[1].at: Expected an ISO 8601 date-time with an offset … [schema.check]`.
+ * Unknown fields are errors: a typo such as `assingTo` must not be silently ignored.
  */
 export const decodeEvents = (
   items: ReadonlyArray<unknown>,
@@ -100,11 +100,16 @@ export const decodeEvents = (
   const events: Array<SimulationEvent> = []
   const problems: Array<string> = []
   items.forEach((item, index) => {
-    const decoded = decodeOne(item)
+    const decoded = SchemaProblems.decode(SimulationEvent, item)
     if (Result.isSuccess(decoded)) events.push(decoded.success)
     else {
       const where = lines?.[index] === undefined ? `events[${index}]` : `line ${lines[index]}`
-      for (const line of formatter(decoded.failure.issue).split("\n")) problems.push(`${where}: ${line}`)
+      for (const p of decoded.failure) {
+        const path = formatPath(p.path)
+        problems.push(
+          `${where}${path === "" ? "" : path.startsWith("[") ? path : `.${path}`}: ${p.message}  [${p.rule}]`
+        )
+      }
     }
   })
   return problems.length > 0 ? Result.fail(new SimulationEventsInvalid({ file, problems })) : Result.succeed(events)
