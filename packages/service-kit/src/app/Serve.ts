@@ -64,7 +64,15 @@ export const serve = async <R>(app: ServiceApp<R>, options: Options): Promise<Se
   const config = decodeOptions(OptionsSchema, "serve options", options)
   const hostname = config.hostname ?? "127.0.0.1"
   const shutdownTimeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS
-  const server = createServer(getRequestListener(app.fetch, { hostname }))
+  const listener = getRequestListener(app.fetch, { hostname })
+  const server = createServer((request, response) => {
+    // Counted until the response has been written out (or the connection died), so
+    // that shutdown never cuts a response that the app has produced but not yet sent.
+    const finish = app.tracker.begin()
+    response.once("close", finish)
+    if (app.tracker.isDraining()) response.setHeader("connection", "close")
+    void listener(request, response)
+  })
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error)
     server.once("error", onError)

@@ -259,7 +259,7 @@ export const make = <ROut, LE = never, IE = never>(options: Options<ROut, LE, IE
       })
     )
   }
-  hono.use(draining({ tracker }))
+  hono.use(draining({ tracker, exempt: [OpenApi.HEALTH_LIVE_PATH, OpenApi.HEALTH_READY_PATH] }))
   hono.use(bodyLimit({ maxBytes: settings.bodyLimitBytes ?? DEFAULT_BODY_LIMIT }))
   hono.use(
     methodNotAllowed({

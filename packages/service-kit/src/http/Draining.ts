@@ -31,7 +31,11 @@ export interface Tracker {
   readonly startDraining: () => void
   /** Resolves when no request is in progress (immediately if none is). */
   readonly idle: () => Promise<void>
-  /** Marks a request as started; returns the function marking it finished. */
+  /**
+   * Marks a request as started; returns the function marking it finished (calling it
+   * again does nothing). Layers may nest: `Serve` counts a request until its response
+   * is written out, the middleware until the app has produced it.
+   */
   readonly begin: () => () => void
 }
 
@@ -75,13 +79,19 @@ export const makeTracker = (): Tracker => {
 /** Options of {@link draining}. */
 export interface Options {
   readonly tracker: Tracker
+  /**
+   * Paths served even while draining (the health endpoints: liveness stays up while
+   * the process shuts down cleanly; readiness answers 503 by itself).
+   */
+  readonly exempt?: ReadonlyArray<string> | undefined
 }
 
 /** The middleware: counts requests, refuses them with 503 while draining. */
 export const draining = (options: Options): MiddlewareHandler<KitEnv> => {
   const { tracker } = options
+  const exempt = new Set(options.exempt ?? [])
   return async function draining(c, next) {
-    if (tracker.isDraining()) {
+    if (tracker.isDraining() && !exempt.has(c.req.path)) {
       const response = problem(
         c.var.requestId ?? "unknown",
         HttpProblem.unavailable("The service is shutting down; retry against another instance", 1)
