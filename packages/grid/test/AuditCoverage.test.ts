@@ -3,19 +3,7 @@ import { Instant } from "@gridwork/core"
 import { Effect, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { AuditCoverage, AuditReport, GridsReader, Overlay, Roster } from "../src"
-
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: "Polygon" as const,
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0]
-    ] as Array<[number, number]>
-  ]
-})
+import { rect } from "./LookupFixtures"
 
 const d = 0.001 // ~110 m
 const grid = (id: string, i: number, properties: Record<string, unknown> = {}) => ({

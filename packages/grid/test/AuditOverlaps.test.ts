@@ -2,26 +2,18 @@ import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { Result } from "effect"
 import { AuditOverlaps, GridsReader } from "../src"
+import { polygon, rectRing } from "./LookupFixtures"
 
-type Ring = Array<[number, number]>
-const poly = (...rings: Array<Ring>) => ({ type: "Polygon" as const, coordinates: rings })
-const rect = (x0: number, y0: number, x1: number, y1: number): Ring => [
-  [x0, y0],
-  [x1, y0],
-  [x1, y1],
-  [x0, y1],
-  [x0, y0]
-]
 const d = 0.001
 
 describe("AuditOverlaps", () => {
   it("finds no overlap between neighbours sharing edges, even split into different vertices", () => {
     const grids = [
-      { gridId: "a", geometry: poly(rect(0, 0, d, d)) },
+      { gridId: "a", geometry: polygon(rectRing(0, 0, d, d)) },
       // Shares the edge x = d, with an extra vertex in its middle (a T-junction).
       {
         gridId: "b",
-        geometry: poly([
+        geometry: polygon([
           [d, 0],
           [2 * d, 0],
           [2 * d, d],
@@ -30,18 +22,18 @@ describe("AuditOverlaps", () => {
           [d, 0]
         ])
       },
-      { gridId: "c", geometry: poly(rect(0, d, 2 * d, 2 * d)) }
+      { gridId: "c", geometry: polygon(rectRing(0, d, 2 * d, 2 * d)) }
     ]
     expect(AuditOverlaps.findOverlaps(grids)).toEqual([])
   })
 
   it("finds crossing, nested, identical and hole-filling overlaps and measures them in m²", () => {
     const grids = [
-      { gridId: "base", geometry: poly(rect(0, 0, 4 * d, 4 * d), rect(d, d, 3 * d, 3 * d)) },
-      { gridId: "in-hole", geometry: poly(rect(d, d, 3 * d, 3 * d)) },
-      { gridId: "nested", geometry: poly(rect(0.1 * d, 0.1 * d, 0.5 * d, 0.5 * d)) },
-      { gridId: "twin", geometry: poly(rect(0, 0, 4 * d, 4 * d), rect(d, d, 3 * d, 3 * d)) },
-      { gridId: "cross", geometry: poly(rect(3.5 * d, -d, 5 * d, 5 * d)) }
+      { gridId: "base", geometry: polygon(rectRing(0, 0, 4 * d, 4 * d), rectRing(d, d, 3 * d, 3 * d)) },
+      { gridId: "in-hole", geometry: polygon(rectRing(d, d, 3 * d, 3 * d)) },
+      { gridId: "nested", geometry: polygon(rectRing(0.1 * d, 0.1 * d, 0.5 * d, 0.5 * d)) },
+      { gridId: "twin", geometry: polygon(rectRing(0, 0, 4 * d, 4 * d), rectRing(d, d, 3 * d, 3 * d)) },
+      { gridId: "cross", geometry: polygon(rectRing(3.5 * d, -d, 5 * d, 5 * d)) }
     ]
     const progress: Array<number> = []
     const found = AuditOverlaps.findOverlaps(grids, { onProgress: (done) => progress.push(done) })
@@ -62,8 +54,8 @@ describe("AuditOverlaps", () => {
 
   it("ignores overlaps smaller than minArea", () => {
     const grids = [
-      { gridId: "a", geometry: poly(rect(0, 0, d, d)) },
-      { gridId: "b", geometry: poly(rect(d - 1e-6, 0, 2 * d, d)) }
+      { gridId: "a", geometry: polygon(rectRing(0, 0, d, d)) },
+      { gridId: "b", geometry: polygon(rectRing(d - 1e-6, 0, 2 * d, d)) }
     ]
     expect(AuditOverlaps.findOverlaps(grids)).toHaveLength(1)
     expect(AuditOverlaps.findOverlaps(grids, { minArea: 1000 })).toEqual([])

@@ -3,23 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Result } from "effect"
 import fc from "fast-check"
 import { LookupIndex, PointInPolygon } from "../src"
-
-type Ring = Array<[number, number]>
-const polygon = (...rings: Array<Ring>): PointInPolygon.PolygonCoordinates => ({ type: "Polygon", coordinates: rings })
-const rect = (x0: number, y0: number, x1: number, y1: number): Ring => [
-  [x0, y0],
-  [x1, y0],
-  [x1, y1],
-  [x0, y1],
-  [x0, y0]
-]
-
-/** A `n × m` tiling of unit squares; square (i, j) is polygon `j * n + i`. */
-const squares = (n: number, m: number) => {
-  const geometries: Array<PointInPolygon.PolygonCoordinates> = []
-  for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) geometries.push(polygon(rect(i, j, i + 1, j + 1)))
-  return geometries
-}
+import { polygon, rectRing, squares } from "./LookupFixtures"
 
 /** Every polygon containing the point, by brute force. */
 const containing = (table: PointInPolygon.EdgeTable, x: number, y: number): Array<number> => {
@@ -105,10 +89,10 @@ describe("PointInPolygon (half-open rule)", () => {
   })
 
   it("handles holes and multipolygons with the even-odd rule", () => {
-    const donut = polygon(rect(0, 0, 4, 4), rect(1, 1, 3, 3))
+    const donut = polygon(rectRing(0, 0, 4, 4), rectRing(1, 1, 3, 3))
     const multi: PointInPolygon.PolygonCoordinates = {
       type: "MultiPolygon",
-      coordinates: [[rect(10, 0, 11, 1)], [rect(12, 0, 13, 1)]]
+      coordinates: [[rectRing(10, 0, 11, 1)], [rectRing(12, 0, 13, 1)]]
     }
     const table = PointInPolygon.compile([donut, multi])
     expect(PointInPolygon.locateBruteForce(table, 0.5, 0.5)).toBe(0)
@@ -145,10 +129,10 @@ describe("LookupIndex", () => {
 
   it("returns the lowest index where polygons overlap, and handles holes filled by another polygon", () => {
     const table = PointInPolygon.compile([
-      polygon(rect(0, 0, 4, 4), rect(1, 1, 3, 3)),
-      polygon(rect(1, 1, 3, 3)),
-      polygon(rect(2, 2, 6, 6)),
-      polygon(rect(0, 0, 10, 10))
+      polygon(rectRing(0, 0, 4, 4), rectRing(1, 1, 3, 3)),
+      polygon(rectRing(1, 1, 3, 3)),
+      polygon(rectRing(2, 2, 6, 6)),
+      polygon(rectRing(0, 0, 10, 10))
     ])
     const index = LookupIndex.build(table)
     expect(LookupIndex.locate(index, 2.5, 2.5)).toBe(1)
@@ -253,7 +237,7 @@ describe("LookupIndex", () => {
 })
 
 describe("LookupIndex encoding", () => {
-  const table = PointInPolygon.compile([...squares(3, 3), polygon(rect(0.5, 0.5, 2.5, 2.5))])
+  const table = PointInPolygon.compile([...squares(3, 3), polygon(rectRing(0.5, 0.5, 2.5, 2.5))])
   const index = LookupIndex.build(table, {
     ids: Array.from({ length: 10 }, (_, k) => `G-${k}`),
     communities: Array.from({ length: 10 }, (_, k) => (k % 2 === 0 ? "east" : null))

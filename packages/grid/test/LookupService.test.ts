@@ -3,19 +3,7 @@ import { GeoPoint, Ids, Instant, Jurisdiction, JurisdictionTree } from "@gridwor
 import { Effect, Option, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { LookupIndex, LookupService, Overlay, OverlayIndex, PointInPolygon, Roster } from "../src"
-
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: "Polygon" as const,
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0]
-    ] as Array<[number, number]>
-  ]
-})
+import { rect } from "./LookupFixtures"
 
 const index = LookupIndex.build(PointInPolygon.compile([rect(0, 0, 1, 1), rect(1, 0, 2, 1), rect(2, 0, 3, 1)]), {
   ids: ["G-1", "G-2", "G-3"],

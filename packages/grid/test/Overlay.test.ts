@@ -2,19 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Instant } from "@gridwork/core"
 import { Result } from "effect"
 import { Overlay, OverlayContainment, OverlayIndex } from "../src"
-
-const rect = (x0: number, y0: number, x1: number, y1: number) => ({
-  type: "Polygon" as const,
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0]
-    ] as Array<[number, number]>
-  ]
-})
+import { rect } from "./LookupFixtures"
 
 const overlayFeature = (properties: Record<string, unknown>, geometry: unknown = rect(0, 0, 0.001, 0.001)) => ({
   type: "Feature",

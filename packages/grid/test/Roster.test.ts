@@ -27,9 +27,9 @@ describe("Roster", () => {
   it("names the line and field of every bad CSV row, and a missing column", () => {
     const problems = failure(Roster.parse("grid_id,person_id,role\nG-1,,leader\nG-2,p 3,leader\nG-3,p-4,\n", "r.csv"))
     expect(problems).toHaveLength(3)
-    expect(problems[0]).toMatch(/^line 2\.person_id: /)
-    expect(problems[1]).toMatch(/^line 3\.person_id: .*a code is 1-128 letters/)
-    expect(problems[2]).toMatch(/^line 4\.role: /)
+    expect(problems[0]).toMatch(/^line 2: person_id: /)
+    expect(problems[1]).toMatch(/^line 3: person_id: .*a code is 1-128 letters/)
+    expect(problems[2]).toMatch(/^line 4: role: /)
     expect(failure(Roster.parse("grid,person\nG-1,p-1\n"))[0]).toMatch(/missing grid_id, person_id, role/)
   })
 
@@ -61,10 +61,10 @@ describe("Roster", () => {
         })
       )
     )
-    expect(problems.some((p) => p.startsWith("entries.0.name"))).toBe(true)
-    expect(problems.some((p) => p.startsWith("entries.0.phone"))).toBe(true)
-    expect(problems.some((p) => p.startsWith("contacts.0.kind"))).toBe(true)
-    expect(problems.some((p) => p.startsWith("contacts.0.phone") && p.includes("a phone is digits"))).toBe(true)
+    expect(problems.some((p) => p.startsWith("entries[0].name"))).toBe(true)
+    expect(problems.some((p) => p.startsWith("entries[0].phone"))).toBe(true)
+    expect(problems.some((p) => p.startsWith("contacts[0].kind"))).toBe(true)
+    expect(problems.some((p) => p.startsWith("contacts[0].phone") && p.includes("a phone is digits"))).toBe(true)
     expect(failure(Roster.parse("{ not json"))[0]).toMatch(/not valid JSON/)
   })
 

@@ -4,8 +4,8 @@
  * the file, the line or field, and the rule.
  * @module
  */
-import { Instant } from "@gridwork/core"
-import { Effect, FileSystem, Option, Result, Schema, SchemaIssue } from "effect"
+import { Instant, LocalityModelError, SchemaProblems } from "@gridwork/core"
+import { Effect, FileSystem, Option, Result, Schema } from "effect"
 import * as AuditCoverage from "../audit/AuditCoverage"
 import * as AuditReport from "../audit/AuditReport"
 import * as AssignmentsCsv from "../io/AssignmentsCsv"
@@ -97,11 +97,9 @@ export const locate = Effect.fn("CliCommands.locate")(function* (args: LocateArg
   return 0
 })
 
-const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const readPolicy = Effect.fn("CliCommands.readPolicy")(function* (path: string) {
-  const text = yield* readText(path, "policy file")
-  const json = yield* Effect.fromResult(
+const readJson = Effect.fnUntraced(function* (path: string, what: string) {
+  const text = yield* readText(path, what)
+  return yield* Effect.fromResult(
     Result.try({
       try: (): unknown => JSON.parse(text),
       catch: (error) =>
@@ -110,6 +108,10 @@ const readPolicy = Effect.fn("CliCommands.readPolicy")(function* (path: string) 
         })
     })
   )
+})
+
+const readPolicy = Effect.fn("CliCommands.readPolicy")(function* (path: string) {
+  const json = yield* readJson(path, "policy file")
   return yield* Effect.fromResult(
     Schema.decodeUnknownResult(StaffingPolicy.StaffingPolicy)(json, { errors: "all", onExcessProperty: "error" })
   ).pipe(
@@ -117,9 +119,8 @@ const readPolicy = Effect.fn("CliCommands.readPolicy")(function* (path: string) 
       (error) =>
         new CliInputError({
           message: `${path}: invalid staffing policy:${listProblems(
-            formatIssue(error.issue).issues.map(
-              (i) =>
-                `${(i.path ?? []).map((p) => (typeof p === "object" && p !== null && "key" in p ? p.key : p)).join(".") || "policy"}: ${i.message}`
+            SchemaProblems.fromIssue(error.issue).map(
+              (p) => `${LocalityModelError.formatPath(p.path) || "policy"}: ${p.message}`
             )
           )}`
         })
@@ -147,16 +148,7 @@ export const audit = Effect.fn("CliCommands.audit")(function* (args: AuditArgs) 
   let overlays: AuditCoverage.AuditInput["overlays"]
   if (args.overlays !== undefined) {
     const path = args.overlays
-    const text = yield* readText(path, "overlays file")
-    const json = yield* Effect.fromResult(
-      Result.try({
-        try: (): unknown => JSON.parse(text),
-        catch: (error) =>
-          new CliInputError({
-            message: `${path}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`
-          })
-      })
-    )
+    const json = yield* readJson(path, "overlays file")
     overlays = yield* Effect.fromResult(Overlay.decodeFile(json, path)).pipe(
       Effect.mapError((error) => new CliInputError({ message: `${error.file}: ${error.message}` }))
     )

@@ -22,8 +22,8 @@
  * @module
  */
 
-import { Instant } from "@gridwork/core"
-import { Effect, FileSystem, Option, Result, Schema, SchemaIssue } from "effect"
+import { Instant, LocalityModelError, SchemaProblems } from "@gridwork/core"
+import { Effect, FileSystem, Option, Result, Schema, type SchemaIssue } from "effect"
 import * as GeoJson from "../geojson/GeoJson"
 import * as Ring from "../geometry/Ring"
 
@@ -106,13 +106,8 @@ const CollectionShape = Schema.Struct({
   generated_at: Schema.optionalKey(Schema.Unknown)
 })
 
-const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
-
 const issues = (issue: SchemaIssue.Issue): ReadonlyArray<{ readonly path: string; readonly message: string }> =>
-  formatIssue(issue).issues.map((i) => ({
-    path: (i.path ?? []).map((p) => (typeof p === "object" && p !== null && "key" in p ? p.key : p)).join("."),
-    message: i.message
-  }))
+  SchemaProblems.fromIssue(issue).map((p) => ({ path: LocalityModelError.formatPath(p.path), message: p.message }))
 
 const asString = (value: string | number | null | undefined): string | null =>
   value === null || value === undefined ? null : String(value)

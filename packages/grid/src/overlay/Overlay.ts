@@ -21,8 +21,8 @@
  * `micro` and `temporary`, but a locality may use its own.
  * @module
  */
-import { Instant } from "@gridwork/core"
-import { Result, Schema, SchemaIssue } from "effect"
+import { Instant, LocalityModelError, SchemaProblems } from "@gridwork/core"
+import { Result, Schema } from "effect"
 import * as GeoJson from "../geojson/GeoJson"
 
 /** Kind of overlay: a lowercase code such as `key-project`, `industry`, `demolition`, `micro`. */
@@ -85,14 +85,6 @@ const Feature = Schema.Struct({
   properties: OverlayProperties
 })
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-const flatIssues = (issue: SchemaIssue.Issue): Array<{ path: string; message: string }> =>
-  formatter(issue).issues.map((i) => ({
-    path: (i.path ?? []).map((p) => (typeof p === "object" && p !== null && "key" in p ? p.key : p)).join("."),
-    message: i.message
-  }))
-
 /**
  * Decodes an overlays FeatureCollection. Fails when the value is not a FeatureCollection;
  * bad features are reported one by one and left out. Duplicate ids and `valid_until`
@@ -112,8 +104,8 @@ export const decodeFile = (
   collection.success.features.forEach((raw, featureIndex) => {
     const decoded = Schema.decodeUnknownResult(Feature)(raw, { errors: "all" })
     if (Result.isFailure(decoded)) {
-      for (const i of flatIssues(decoded.failure.issue)) {
-        problems.push({ featureIndex, path: `features[${featureIndex}].${i.path}`, message: i.message })
+      for (const p of SchemaProblems.fromIssue(decoded.failure.issue, ["features", featureIndex])) {
+        problems.push({ featureIndex, path: LocalityModelError.formatPath(p.path), message: p.message })
       }
       return
     }

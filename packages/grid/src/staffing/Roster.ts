@@ -29,8 +29,8 @@
  * Person ids and roles are codes: letters, digits, `.`, `-`, `_`.
  * @module
  */
-import { Ids, Instant } from "@gridwork/core"
-import { Result, Schema, SchemaIssue } from "effect"
+import { Ids, Instant, LocalityModelError, SchemaProblems } from "@gridwork/core"
+import { Result, Schema, type SchemaIssue } from "effect"
 
 /** A staff member's id in the locality's staff register (a code, never a name). */
 export const PersonId = Ids.Code.pipe(Schema.brand("PersonId"))
@@ -99,13 +99,11 @@ const RosterJson = Schema.Struct({
   as_of: Schema.optionalKey(Instant.InstantFromString)
 })
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-const problemsOf = (issue: SchemaIssue.Issue, prefix = ""): Array<string> =>
-  formatter(issue).issues.map((i) => {
-    const path = (i.path ?? []).map((p) => (typeof p === "object" && p !== null && "key" in p ? p.key : p))
-    const where = [prefix, ...path.map(String)].filter((s) => s !== "").join(".")
-    return `${where === "" ? "" : `${where}: `}${i.message}`
-  })
+/** Problems as `where: path: message`, e.g. `line 3: person_id: Expected ...`. */
+const problemsOf = (issue: SchemaIssue.Issue, where = ""): Array<string> =>
+  SchemaProblems.fromIssue(issue).map(
+    (p) => `${where === "" ? "" : `${where}: `}${LocalityModelError.formatPath(p.path) || "roster"}: ${p.message}`
+  )
 
 /** Decodes the JSON form (already parsed). */
 export const fromJson = (input: unknown, file = "<input>"): Result.Result<Roster, RosterFileError> => {
