@@ -17,18 +17,18 @@
  *
  * @example
  * ```ts
- * import { Escalation, EscalationRule, Schema } from "@gridwork/core"
+ * import { Schema } from "effect"
+ * import { Escalation, EscalationRule } from "@gridwork/core"
  *
- * const table = Escalation.table(settings, "2026.1")
- * const firings = Escalation.evaluate(table, {
- *   subject: "petition-7",
- *   tier: "grid",
- *   obligations: [{ obligation: id, rule: "grid.handle", status: "overdue", shareUsed: 1, due }],
- *   repeats: 0,
- *   parties: 1
+ * const settings = Schema.decodeUnknownSync(EscalationRule.EscalationSettings)({
+ *   hitPolicy: "first",
+ *   rules: [{ id: "crowd", when: { partiesAtLeast: 5 }, actions: [{ do: "supervise", tier: "county" }] }]
  * })
- * firings.map(Escalation.explain)
- * // ["rule overdue-climbs (policy 2026.1): obligation … of grid.handle overdue since …"]
+ * const facts = Schema.decodeUnknownSync(Escalation.Facts)({
+ *   subject: "petition-7", tier: "village", obligations: [], repeats: 0, parties: 12
+ * })
+ * Escalation.evaluate(Escalation.table(settings, "2026.1"), facts).map((f) => Escalation.explain(f))
+ * // ["rule crowd (policy 2026.1, hit policy first): 12 parties (≥ 5) → list for supervision by county"]
  * ```
  * @module
  */

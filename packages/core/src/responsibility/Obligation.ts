@@ -24,18 +24,29 @@
  *
  * @example
  * ```ts
- * import { Result } from "effect"
- * import { BusinessCalendar, CnMainland, Decider, Instant, Obligation } from "@gridwork/core"
+ * import { Result, Schema } from "effect"
+ * import { BusinessCalendar, CnMainland, Decider, Ids, Instant, Obligation, ObligationPolicy, ObligationRule } from "@gridwork/core"
  *
- * const decider = Obligation.decider(BusinessCalendar.make(CnMainland.spec))
- * const opened = Decider.run(decider, [], {
- *   _tag: "Open",
- *   obligationId: Obligation.ObligationId.make("0199a1b2-0000-7000-8000-000000000001"),
- *   subject: Obligation.SubjectId.make("petition-7"),
- *   owner: { unit: Ids.UnitCode.make("lanxi.dongshan.office") },
- *   terms: Obligation.Terms.make({ ... }),
- *   at: Instant.unsafeFromIso("2026-09-28T10:00:00+08:00")
+ * const rule = Schema.decodeUnknownSync(ObligationRule.ObligationRule)({
+ *   id: "hotline.complaint", title: "Resolve a complaint", module: "petition",
+ *   opensOn: "PetitionRouted", fulfilledBy: ["PetitionReplied"], owner: "holder",
+ *   within: { amount: 15, unit: "working-days" }, warnAt: [0.8],
+ *   source: { law: "county 12345 rules" }
  * })
+ * const decider = Obligation.decider(BusinessCalendar.make(CnMainland.spec))
+ * const at = Instant.unsafeFromIso("2026-09-28T10:00:00+08:00")
+ * const opened = Result.getOrThrow(
+ *   Decider.run(decider, [], {
+ *     _tag: "Open",
+ *     obligationId: Obligation.deriveId("petition-7:PetitionRouted", rule.id, at),
+ *     subject: Obligation.SubjectId.make("petition-7"),
+ *     owner: { unit: Ids.UnitCode.make("lanxi.dongshan.zzzx") },
+ *     terms: ObligationPolicy.termsOf(rule, "2026.1"),
+ *     at
+ *   })
+ * )
+ * // 15 working days across National Day 2026 (and the make-up Saturday 10 Oct): due at the end of Fri 23 Oct
+ * opened.events[0] // { _tag: "ObligationOpened", due: <2026-10-24T00:00:00+08:00>, provisional: false, warnings: [...] }
  * ```
  * @module
  */

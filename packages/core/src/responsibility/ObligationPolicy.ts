@@ -14,13 +14,18 @@
  *
  * @example
  * ```ts
- * import { Result } from "effect"
+ * import { Result, Schema } from "effect"
  * import { Decider, ObligationPolicy } from "@gridwork/core"
  *
  * const policy = ObligationPolicy.fromModel(model) // a loaded LocalityModel
- * const planned = Result.getOrThrow(policy.plan(event, { obligations: [] }))
+ * const event = Schema.decodeUnknownSync(ObligationPolicy.DomainEvent)({
+ *   type: "PetitionAccepted", subject: "petition-7", unit: "lanxi.dongshan.zzzx",
+ *   at: Date.parse("2026-09-30T15:00:00+08:00")
+ * })
+ * const planned = Result.getOrThrow(policy.plan(event, { obligations: [] })) // states of the matter's obligations
  * for (const { obligationId, command } of planned) {
- *   const decision = Decider.run(policy.decider, historyOf(obligationId), command)
+ *   // load the obligation's stream (empty for an Open), decide, append the new events
+ *   const decision = Decider.run(policy.decider, [], command)
  * }
  * ```
  * @module

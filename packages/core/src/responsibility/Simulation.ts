@@ -28,9 +28,14 @@
  *
  * @example
  * ```ts
- * import { Instant, Simulation, SimulationEvent, Timeline } from "@gridwork/core"
+ * import { readFileSync } from "node:fs"
+ * import { Result } from "effect"
+ * import { Instant, ModelParser, Simulation, SimulationEvent, Timeline } from "@gridwork/core"
  *
- * const events = Result.getOrThrow(SimulationEvent.parseEvents(text, "events.json"))
+ * const file = "examples/localities/lanxi-county.yaml"
+ * const model = Result.getOrThrow(ModelParser.parseModel(readFileSync(file, "utf8"), file))
+ * const text = readFileSync("examples/localities/events/lanxi-petition-climbs.json", "utf8")
+ * const events = Result.getOrThrow(SimulationEvent.parseEvents(text, "lanxi-petition-climbs.json"))
  * const run = Simulation.simulate(model, events, Instant.unsafeFromIso("2026-12-31T00:00:00+08:00"))
  * console.log(Timeline.render(run.timeline, run.timeZone))
  * ```
@@ -262,7 +267,10 @@ class Run {
       case "ObligationWarned":
         return ["warned", `${Math.round(event.share * 100)}% of the time for ${rule} used; due ${this.time(event.due)}`]
       case "ObligationOverdue":
-        return ["overdue", `${rule} overdue: due ${this.time(event.due)} passed, owed by ${state.owner.unit}`]
+        return [
+          "overdue",
+          `${rule} overdue: due ${this.time(event.due)} passed, owed by ${this.ownerLabel(state.owner)}`
+        ]
       case "ObligationFulfilled":
         return [
           "fulfilled",
