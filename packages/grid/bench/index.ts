@@ -4,3 +4,4 @@
  * Add one import line per bench file.
  */
 import "./lookup"
+import "./partition"

@@ -12,7 +12,9 @@
  *    with `total / k` inside the bounds (`no-feasible-split` when none exists), laid out
  *    by recursive shortest-cut bisection ({@link Bisection});
  * 4. a local search ({@link Refine}) moves border units to fix bounds, then to raise
- *    compactness, keeping every grid connected.
+ *    compactness, keeping every grid connected; chains of moves through neighbours
+ *    ({@link Chains}) fix bounds single moves cannot; neighbouring pairs are re-cut and
+ *    kept when their shapes improve ({@link MergeSplit}).
  * Grids left out of bounds say why (`status` and `reason`), instead of failing the run.
  * Ids are `<community>-<n>`, numbered north to south, west to east ({@link GridIds}).
  *
@@ -44,6 +46,7 @@ import {
 import * as Chains from "./Chains"
 import { components, Marks } from "./Graph"
 import * as GridIds from "./GridIds"
+import * as MergeSplit from "./MergeSplit"
 import * as Refine from "./Refine"
 
 /** Partition options (numbers are decoded with Schema; callbacks are not). */
@@ -55,7 +58,12 @@ export const PartitionOptions = Schema.Struct({
    */
   balance: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0))),
   /** Sweep directions per bisection over a half-turn (default 8). */
-  directions: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 })))
+  directions: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 }))),
+  /**
+   * Passes of merge-split improvement (each neighbouring pair re-cut and kept when
+   * better); 0 turns it off. Default 2.
+   */
+  passes: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 20 })))
 }).check(boundsCheck)
 /** @see {@link PartitionOptions} */
 export type PartitionOptions = typeof PartitionOptions.Type
@@ -461,15 +469,28 @@ export const partition = (units: UnitSet, options: PartitionOptions, hooks: Part
     onProgress?.({ phase: "split", done: laid, total: units.size })
   })
   const balance = opts.balance ?? 1
-  refineDrafts(units, grid, drafts, bounds, { mode: "compact", balance, onProgress })
+  const gridCommunity = Int32Array.from(drafts, (d) => d.community)
+  const unlocked = Uint8Array.from(drafts, (d) => (d.locked ? 0 : 1))
+  const progress = (m: number) => onProgress?.({ phase: "refine", done: m, total: Math.max(m, units.size) })
+  const refineAll = () => {
+    const refiner = new Refine.Refiner(units.topology, units.weights, units.community, { grid, gridCommunity })
+    refiner.run({ bounds, mode: "compact", balance, activeGrids: unlocked, onProgress: progress })
+    return refiner
+  }
+  let refiner = refineAll()
   // Grids still out of bounds: chains of moves through neighbours with room, then tidy shapes.
-  const repairable = Uint8Array.from(drafts, (d) => (d.locked ? 0 : 1))
-  const chained = Chains.repair(units.topology, units.weights, grid, {
+  if (Chains.repair(units.topology, units.weights, grid, { bounds, active: unlocked, gridCommunity }) > 0) {
+    refiner = refineAll()
+  }
+  // Re-cut neighbouring pairs where that gives better shapes.
+  MergeSplit.improve(refiner, ws, {
     bounds,
-    active: repairable,
-    gridCommunity: Int32Array.from(drafts, (d) => d.community)
+    balance,
+    bisection: bis,
+    active: unlocked,
+    passes: opts.passes ?? 2,
+    onPass: (pass) => onProgress?.({ phase: "refine", done: pass + 1, total: opts.passes ?? 2 })
   })
-  if (chained > 0) refineDrafts(units, grid, drafts, bounds, { mode: "compact", balance, onProgress })
   onProgress?.({ phase: "done", done: units.size, total: units.size })
   return finish(units, bounds, grid, drafts, [], new GridIds.Minter())
 }

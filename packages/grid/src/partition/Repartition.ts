@@ -34,6 +34,7 @@ import { partsFor, type ResolvedBounds, resolve, statusOf } from "./Bounds"
 import * as Chains from "./Chains"
 import { components, Marks } from "./Graph"
 import * as GridIds from "./GridIds"
+import * as MergeSplit from "./MergeSplit"
 import {
   bisectionOptions,
   type Draft,
@@ -45,6 +46,7 @@ import {
   type PartitionResult,
   refineDrafts
 } from "./Partition"
+import * as Refine from "./Refine"
 
 /** A grid of the previous partition. */
 export interface PreviousGrid {
@@ -423,13 +425,13 @@ export const repartition = (
     // Shape the re-split grids among themselves only.
     const touchedUnits = new Uint8Array(n)
     for (let u = 0; u < n; u++) if (grid[u]! >= 0 && touched.has(grid[u]!)) touchedUnits[u] = 1
-    refineDrafts(units, grid, drafts, bounds, {
-      mode: "compact",
-      balance,
-      movable: touchedUnits,
-      activeGrids: activeOf((d) => touched.has(d)),
-      onProgress
+    const touchedGrids = activeOf((d) => touched.has(d))
+    const refiner = new Refine.Refiner(topology, weights, units.community, {
+      grid,
+      gridCommunity: Int32Array.from(drafts, (d) => d.community)
     })
+    refiner.run({ mode: "compact", balance, bounds, movable: touchedUnits, activeGrids: touchedGrids })
+    MergeSplit.improve(refiner, ws, { bounds, balance, bisection: bis, active: touchedGrids, passes: opts.passes ?? 2 })
   }
 
   // Ids follow the units: previous ids go to the draft holding most of their old weight.
