@@ -97,28 +97,33 @@ const currentPrincipal = RequestContext.use((request) =>
     : Effect.fail(HttpProblem.unauthenticated("This operation needs a bearer token"))
 )
 
-/** The principal, if it holds `permission`; 401 when anonymous, 403 otherwise. */
-export const requirePermission = (
-  permission: string
+/**
+ * The principal, if `allowed` holds for it; 401 when anonymous, 403 with `denial`
+ * otherwise. The building block of {@link requirePermission} and
+ * {@link requireJurisdiction}, for checks of your own.
+ */
+export const requireThat = (
+  allowed: (authorizer: Service, principal: Principal) => boolean,
+  denial: string
 ): Effect.Effect<Principal, HttpProblem, RequestContext | Authorizer> =>
   Effect.gen(function* () {
     const principal = yield* currentPrincipal
     const authorizer = yield* Authorizer
-    if (!authorizer.can(principal, permission)) {
-      return yield* HttpProblem.forbidden(`Missing permission ${permission}`)
-    }
+    if (!allowed(authorizer, principal)) return yield* HttpProblem.forbidden(denial)
     return principal
   })
+
+/** The principal, if it holds `permission`; 401 when anonymous, 403 otherwise. */
+export const requirePermission = (
+  permission: string
+): Effect.Effect<Principal, HttpProblem, RequestContext | Authorizer> =>
+  requireThat((authorizer, principal) => authorizer.can(principal, permission), `Missing permission ${permission}`)
 
 /** The principal, if `jurisdiction` is within its scope; 401 when anonymous, 403 otherwise. */
 export const requireJurisdiction = (
   jurisdiction: string
 ): Effect.Effect<Principal, HttpProblem, RequestContext | Authorizer> =>
-  Effect.gen(function* () {
-    const principal = yield* currentPrincipal
-    const authorizer = yield* Authorizer
-    if (!authorizer.inScope(principal, jurisdiction)) {
-      return yield* HttpProblem.forbidden(`Jurisdiction ${jurisdiction} is outside the caller's scope`)
-    }
-    return principal
-  })
+  requireThat(
+    (authorizer, principal) => authorizer.inScope(principal, jurisdiction),
+    `Jurisdiction ${jurisdiction} is outside the caller's scope`
+  )

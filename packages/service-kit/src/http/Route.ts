@@ -45,8 +45,8 @@
  */
 import { Effect, Option, Schema } from "effect"
 import type { Mode } from "../auth/Authentication"
-import { Authorizer, Permission, requirePermission } from "../auth/Authorization"
-import { RequestContext } from "../context/RequestContext"
+import { type Authorizer, Permission, requireJurisdiction, requirePermission } from "../auth/Authorization"
+import type { RequestContext } from "../context/RequestContext"
 import { PersonalDataAccessLogError } from "../privacy/PersonalDataAccessLog"
 import { HttpProblem } from "../problem/HttpProblem"
 import { fromIssue } from "../problem/IssueErrors"
@@ -356,17 +356,7 @@ export const make = <P = Record<never, never>, Q = Record<never, never>, B = und
         decodeBody === undefined ? undefined : yield* decodePart(decodeBody, yield* parseBody(request), "body")
       ) as B
       const input: Input<P, Q, B> = { params, query, body }
-      if (definition.jurisdiction !== undefined) {
-        const jurisdiction = definition.jurisdiction(input)
-        const principal = yield* RequestContext.use((context) => Effect.succeed(context.principal))
-        const authorizer = yield* Authorizer
-        if (Option.isNone(principal)) {
-          return yield* HttpProblem.unauthenticated("This operation needs a bearer token")
-        }
-        if (!authorizer.inScope(principal.value, jurisdiction)) {
-          return yield* HttpProblem.forbidden(`Jurisdiction ${jurisdiction} is outside the caller's scope`)
-        }
-      }
+      if (definition.jurisdiction !== undefined) yield* requireJurisdiction(definition.jurisdiction(input))
       const limit = valid.timeoutMs ?? defaults.timeoutMs
       const outcome = yield* definition.handler(input).pipe(Effect.catch(toProblem), Effect.timeoutOption(limit))
       if (Option.isNone(outcome)) {
