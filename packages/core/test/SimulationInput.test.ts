@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Option, Result } from "effect"
-import { Instant, PolicyOverlay, ResponsibilityModule, Simulation, SimulationEvent } from "../src"
+import { Instant, PolicyOverlay, ResponsibilityModule, Simulation, SimulationEvent, Timeline } from "../src"
 import { hexiModel } from "./fixtures/simulation/HexiModel"
 
 const t = Instant.unsafeFromIso
@@ -136,5 +136,33 @@ responsibility:
     expect(Result.isFailure(cross) && cross.failure.problems.map((p) => p.render())).toEqual([
       'bad.yaml:5:74  responsibility.escalation.rules[0].actions[0].role  "mayor" is not a role of this model (roles: grid-worker, case-handler, leader, supervisor)  [escalation.unknown-role]'
     ])
+  })
+})
+
+describe("Timeline: local instants", () => {
+  it("formats instants in the locality's zone, across daylight-saving changes and odd offsets", () => {
+    const cases: ReadonlyArray<readonly [string, string, string]> = [
+      ["2026-10-23T09:30:00Z", "Asia/Shanghai", "2026-10-23T17:30:00+08:00"],
+      // New York springs forward at 02:00 local on Sun 8 March 2026.
+      ["2026-03-08T06:59:00Z", "America/New_York", "2026-03-08T01:59:00-05:00"],
+      ["2026-03-08T07:00:00Z", "America/New_York", "2026-03-08T03:00:00-04:00"],
+      // …and falls back at 02:00 local on Sun 1 November 2026: 01:30 happens twice.
+      ["2026-11-01T05:30:00Z", "America/New_York", "2026-11-01T01:30:00-04:00"],
+      ["2026-11-01T06:30:00Z", "America/New_York", "2026-11-01T01:30:00-05:00"],
+      ["2026-06-30T23:59:59Z", "Asia/Kathmandu", "2026-07-01T05:44:59+05:45"],
+      ["2026-01-01T00:00:00Z", "UTC", "2026-01-01T00:00:00+00:00"]
+    ]
+    for (const [utc, zone, local] of cases) {
+      expect(Timeline.isoLocal(Date.parse(utc), zone)).toBe(local)
+      expect(Date.parse(local)).toBe(Date.parse(utc))
+    }
+    expect(Timeline.shortLocal(Date.parse("2026-10-23T09:30:05Z"), "Asia/Shanghai")).toBe("2026-10-23 17:30:05")
+  })
+
+  it("writes durations in working hours or in days, hours and minutes", () => {
+    expect(Timeline.formatDuration(8.5 * Instant.HOUR, "working")).toBe("8.5 working hours")
+    expect(Timeline.formatDuration(2 * Instant.DAY + 12 * Instant.HOUR, "elapsed")).toBe("2 d 12 h")
+    expect(Timeline.formatDuration(45 * Instant.MINUTE, "elapsed")).toBe("45 min")
+    expect(Timeline.formatDuration(0, "elapsed")).toBe("0 min")
   })
 })

@@ -53,6 +53,7 @@ import type { TimerKey } from "../scheduler/DeadlineScheduler"
 import { TimerHeap } from "../scheduler/DeadlineSchedulerHeap"
 import * as Escalation from "./Escalation"
 import type { Action, EscalationSettings, RiskLevel } from "./EscalationRule"
+import type { MatterState } from "./MatterState"
 import * as Obligation from "./Obligation"
 import * as ObligationPolicy from "./ObligationPolicy"
 import type { HolderChange, ResponsibilityRecord } from "./ResponsibilityRecord"
@@ -98,7 +99,7 @@ export interface Simulation {
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
-  /** Stop after this many timeline entries (default 100 000), in case rules keep firing. */
+  /** Stop after this many timeline entries (default 2,000,000), in case rules keep firing. */
   readonly maxEntries?: number | undefined
 }
 
@@ -108,7 +109,19 @@ type MutableMatter = { -readonly [K in keyof Matter]: Matter[K] } & {
 
 const MAX_ROUNDS = 32
 
-class Run {
+/**
+ * The engine behind {@link simulate}: matters, their obligations and the escalation
+ * table, changed by domain events ({@link Run.handleEvent}), by time
+ * ({@link Run.fireTimers}, {@link Run.tickMatter}) and by commands on one obligation
+ * ({@link Run.act}). Every change is appended to `records` and explained in
+ * `timeline`.
+ *
+ * Services use it one matter at a time: {@link Run.restore} the matter as recorded,
+ * apply one event, deadline or command, and keep the new `records` and the new
+ * {@link Run.matterState} (see `MatterDecider`), so that the service and the simulation
+ * of the same history decide alike.
+ */
+export class Run {
   readonly timeline: Array<TimelineEntry> = []
   readonly records: Array<ResponsibilityRecord> = []
   readonly matters = new Map<string, MutableMatter>()
@@ -128,6 +141,109 @@ class Run {
     this.organization = model.organization
     this.tiers = model.tiers
     this.timeZone = policy.calendar.timeZone
+  }
+
+  /** An engine over a loaded model: its obligation policy and its escalation table (if it sets one). */
+  static make(model: LocalityModel): Run {
+    const settings = Option.getOrUndefined(escalationOf(model))
+    return new Run(
+      model,
+      ObligationPolicy.fromModel(model),
+      settings === undefined ? undefined : Escalation.table(settings, model.version),
+      settings
+    )
+  }
+
+  // ---- one matter at a time (services) ------------------------------------------
+
+  /**
+   * Puts a matter and its obligations (in the order they were opened) back as a
+   * service recorded them, so that its next event, deadline or command continues from
+   * there. Nothing is recorded.
+   */
+  restore(state: MatterState, obligations: ReadonlyArray<Obligation.State>): void {
+    this.matters.set(state.subject, {
+      subject: state.subject,
+      holder: state.holder,
+      tier: state.tier,
+      designated: state.designated,
+      location: state.location,
+      leader: state.leader,
+      supervisedBy: state.supervisedBy,
+      riskLevel: state.riskLevel,
+      parties: state.parties,
+      repeats: state.repeats,
+      partyRequest: state.partyRequest,
+      handBack: state.handBack,
+      fired: [...state.fired],
+      previousHolders: [...state.previousHolders]
+    })
+    const ids: Array<string> = []
+    for (const obligation of obligations) {
+      if (obligation._tag !== "Obligation") continue
+      this.obligations.set(obligation.id, obligation)
+      ids.push(obligation.id)
+      this.syncTimer(obligation.id)
+    }
+    this.bySubject.set(state.subject, ids)
+  }
+
+  /** The state of a matter, as a service records it; undefined for a matter this run never saw. */
+  matterState(subject: string): MatterState | undefined {
+    const matter = this.matters.get(subject)
+    if (matter === undefined) return undefined
+    return {
+      subject: matter.subject,
+      ...(matter.holder === undefined ? {} : { holder: matter.holder }),
+      ...(matter.tier === undefined ? {} : { tier: matter.tier }),
+      designated: matter.designated,
+      ...(matter.location === undefined ? {} : { location: matter.location }),
+      ...(matter.leader === undefined ? {} : { leader: matter.leader }),
+      ...(matter.supervisedBy === undefined ? {} : { supervisedBy: matter.supervisedBy }),
+      ...(matter.riskLevel === undefined ? {} : { riskLevel: matter.riskLevel }),
+      parties: matter.parties,
+      repeats: matter.repeats,
+      ...(matter.partyRequest === undefined ? {} : { partyRequest: matter.partyRequest }),
+      ...(matter.handBack === undefined ? {} : { handBack: matter.handBack }),
+      fired: [...matter.fired],
+      previousHolders: [...matter.previousHolders]
+    }
+  }
+
+  /**
+   * Lets time pass to `at` for one matter: every running obligation whose next warning
+   * or due time has come is ticked at `at`, then the escalation rules are evaluated
+   * (what {@link Run.fireTimers} does for the timers of every matter).
+   */
+  tickMatter(subject: Obligation.SubjectId, at: Instant): void {
+    const matter = this.matters.get(subject)
+    if (matter === undefined) return
+    let ticked = false
+    for (const state of this.running(subject)) {
+      const next = Obligation.nextDueAt(state)
+      if (next === undefined || next > at) continue
+      this.command(matter, state.id, { _tag: "Tick", at })
+      ticked = true
+    }
+    if (ticked) this.escalate(matter, at)
+  }
+
+  /**
+   * Runs a command on one obligation of a matter (pause, resume, extend ... asked for by
+   * a person rather than by a domain event), then evaluates the escalation rules. A
+   * command the obligation decider refuses changes nothing and returns its error.
+   */
+  act(
+    subject: Obligation.SubjectId,
+    obligationId: Obligation.ObligationId,
+    command: Obligation.ObligationCommand
+  ): Result.Result<ReadonlyArray<Obligation.ObligationEvent>, Obligation.ObligationError> {
+    const matter = this.matter(subject)
+    const decided = this.policy.decider.decide(command, this.obligations.get(obligationId) ?? Obligation.initialState)
+    if (Result.isFailure(decided)) return Result.fail(decided.failure)
+    const events = this.command(matter, obligationId, command)
+    this.escalate(matter, command.at)
+    return Result.succeed(events)
   }
 
   // ---- helpers -------------------------------------------------------------
@@ -727,7 +843,7 @@ export const simulate = (
   const settings = Option.getOrUndefined(escalationOf(model))
   const table = settings === undefined ? undefined : Escalation.table(settings, model.version)
   const run = new Run(model, policy, table, settings)
-  const maxEntries = options.maxEntries ?? 100_000
+  const maxEntries = options.maxEntries ?? 2_000_000
   const events = history
     .map((event, index) => ({ event, index }))
     .sort((a, b) => a.event.at - b.event.at || a.index - b.index)

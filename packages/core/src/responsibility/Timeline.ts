@@ -80,6 +80,48 @@ const formatterOf = (timeZone: string): Intl.DateTimeFormat => {
   return formatter
 }
 
+/** The offset from UTC (ms) of `timeZone` at `t`, asked of `Intl` (slow: allocates). */
+const offsetFromIntl = (t: number, timeZone: string): number => {
+  const whole = t - (((t % 1000) + 1000) % 1000)
+  const parts: Record<string, string> = {}
+  for (const part of formatterOf(timeZone).formatToParts(new Date(whole))) parts[part.type] = part.value
+  const wall = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second)
+  )
+  return wall - whole
+}
+
+const BUCKET = 15 * 60_000
+const MAX_CACHED = 200_000
+const offsets = new Map<string, Map<number, number>>()
+
+/**
+ * The offset of `timeZone` at `t`, cached per 15-minute bucket: when the offsets at the
+ * bucket's two ends agree (no change of offset inside it) the bucket's offset is kept;
+ * otherwise the instant itself is asked for.
+ */
+const offsetAt = (t: number, timeZone: string): number => {
+  let cache = offsets.get(timeZone)
+  if (cache === undefined) {
+    cache = new Map()
+    offsets.set(timeZone, cache)
+  }
+  const bucket = Math.floor(t / BUCKET)
+  const cached = cache.get(bucket)
+  if (cached !== undefined) return cached
+  const start = offsetFromIntl(bucket * BUCKET, timeZone)
+  const end = offsetFromIntl(bucket * BUCKET + BUCKET - 1000, timeZone)
+  if (start !== end) return offsetFromIntl(t, timeZone)
+  if (cache.size >= MAX_CACHED) cache.clear()
+  cache.set(bucket, start)
+  return start
+}
+
 interface LocalParts {
   readonly date: string
   readonly time: string
@@ -88,22 +130,15 @@ interface LocalParts {
 }
 
 const localParts = (t: number, timeZone: string): LocalParts => {
-  const parts: Record<string, string> = {}
-  for (const part of formatterOf(timeZone).formatToParts(new Date(t))) parts[part.type] = part.value
-  const year = Number(parts.year)
-  const month = Number(parts.month)
-  const day = Number(parts.day)
-  const hour = Number(parts.hour)
-  const minute = Number(parts.minute)
-  const second = Number(parts.second)
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second)
-  const offsetMinutes = Math.round((wall - (t - (((t % 1000) + 1000) % 1000))) / 60_000)
+  const offset = offsetAt(t, timeZone)
+  const wall = new Date(t + offset)
+  const offsetMinutes = Math.round(offset / 60_000)
   const sign = offsetMinutes < 0 ? "-" : "+"
   const abs = Math.abs(offsetMinutes)
   return {
-    date: `${String(year).padStart(4, "0")}-${pad2(month)}-${pad2(day)}`,
-    time: `${pad2(hour)}:${pad2(minute)}`,
-    seconds: pad2(second),
+    date: `${String(wall.getUTCFullYear()).padStart(4, "0")}-${pad2(wall.getUTCMonth() + 1)}-${pad2(wall.getUTCDate())}`,
+    time: `${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}`,
+    seconds: pad2(wall.getUTCSeconds()),
     offset: `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
   }
 }
