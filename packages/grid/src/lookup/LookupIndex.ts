@@ -88,7 +88,7 @@ export interface BuildOptions {
 }
 
 // Growable typed arrays, one class per element type so every access stays monomorphic.
-// `view()` hands out the filled part without copying when little capacity is wasted.
+// `view()` hands out the filled part without copying when at least half of it is used.
 
 class GrowableFloat64 {
   data: Float64Array
@@ -179,7 +179,22 @@ class GrowableUint8 {
   }
 }
 
-const ascending = (p: number, q: number): number => p - q
+/** Sorts `values[0 .. count - 1]` ascending: insertion sort for the usual handful. */
+const sortPrefix = (values: Float64Array, count: number): void => {
+  if (count > 32) {
+    values.subarray(0, count).sort()
+    return
+  }
+  for (let i = 1; i < count; i++) {
+    const v = values[i]!
+    let j = i - 1
+    while (j >= 0 && values[j]! > v) {
+      values[j + 1] = values[j]!
+      j--
+    }
+    values[j + 1] = v
+  }
+}
 
 const emptyIndex = (ids: ReadonlyArray<string>, communities: ReadonlyArray<string | null>): LookupIndex => ({
   ids,
@@ -340,7 +355,7 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
   const candidatePolygon = new GrowableInt32(cellPairs >> 1)
   const candidateBase = new GrowableUint8(cellPairs >> 1)
   const candidateEdgeStart = new GrowableUint32((cellPairs >> 1) + 1)
-  const out = new GrowableFloat64(4 * cellPairs)
+  const out = new GrowableFloat64(6 * cellPairs)
   mixedStart.push(0)
   candidateEdgeStart.push(0)
 
@@ -353,10 +368,13 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
   const segmentEnd = new Int32Array(polygons)
   const inside = new Uint8Array(polygons)
   const stamp = new Int32Array(polygons).fill(-1)
-  const active: Array<number> = []
+  // Polygons inside at the scanline, as a set with O(1) insert and remove.
+  const active = new Int32Array(polygons)
+  const activeAt = new Int32Array(polygons)
+  let activeCount = 0
   let cellItems = new Int32Array(1024)
   let bucketItems = new Int32Array(1024)
-  const toggles: Array<number> = []
+  let toggles = new Float64Array(64)
 
   for (let r = 0; r < rows; r++) {
     const from = bandStart[r]!
@@ -412,10 +430,14 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
         const k = bucketItems[b]!
         if (inside[k] === 1) {
           inside[k] = 0
-          active.splice(active.indexOf(k), 1)
+          const at = activeAt[k]!
+          const moved = active[--activeCount]!
+          active[at] = moved
+          activeAt[moved] = at
         } else {
           inside[k] = 1
-          active.push(k)
+          activeAt[k] = activeCount
+          active[activeCount++] = k
         }
       }
       const cell = r * columns + c
@@ -423,7 +445,10 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
       const itemsTo = cellCount[c + 1]!
       for (let j = itemsFrom; j < itemsTo; j++) stamp[edgePolygon[bandEdge[cellItems[j]!]!]!] = cell
       let fallback = -1
-      for (const k of active) if (stamp[k] !== cell && (fallback < 0 || k < fallback)) fallback = k
+      for (let a = 0; a < activeCount; a++) {
+        const k = active[a]!
+        if (stamp[k] !== cell && (fallback < 0 || k < fallback)) fallback = k
+      }
       if (itemsFrom === itemsTo) {
         cells[cell] = fallback
         continue
@@ -437,28 +462,31 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
         if (fallback >= 0 && k > fallback) break
         // Parity of the edges east of the cell: at the band bottom, and where it flips.
         let base = 0
-        toggles.length = 0
-        for (let s = segmentStart[k]!, end = segmentEnd[k]!; s < end; s++) {
+        let toggleCount = 0
+        const segmentFrom = segmentStart[k]!
+        const segmentTo = segmentEnd[k]!
+        if (toggles.length < 2 * (segmentTo - segmentFrom)) toggles = new Float64Array(4 * (segmentTo - segmentFrom))
+        for (let s = segmentFrom; s < segmentTo; s++) {
           if (bandFirst[s]! <= c) continue
           const e = bandEdge[s]!
           const ylo = y0[e]!
           const yhi = y1[e]!
           if (ylo === yhi) continue
           if (ylo <= bandBottom && bandBottom < yhi) base ^= 1
-          if (bandBottom < ylo && ylo < bandTop) toggles.push(ylo)
-          if (bandBottom < yhi && yhi < bandTop) toggles.push(yhi)
+          if (bandBottom < ylo && ylo < bandTop) toggles[toggleCount++] = ylo
+          if (bandBottom < yhi && yhi < bandTop) toggles[toggleCount++] = yhi
         }
         const edgesBefore = out.length
         for (let g = j; g < groupEnd; g++) {
           const e = bandEdge[cellItems[g]!]!
           if (y0[e] !== y1[e]) out.push4(x0[e]!, y0[e]!, y1[e]!, slope[e]!)
         }
-        if (toggles.length > 0) {
-          toggles.sort(ascending)
+        if (toggleCount > 0) {
+          sortPrefix(toggles, toggleCount)
           let t = 0
-          while (t < toggles.length) {
+          while (t < toggleCount) {
             let u = t + 1
-            while (u < toggles.length && toggles[u] === toggles[t]) u++
+            while (u < toggleCount && toggles[u] === toggles[t]) u++
             if ((u - t) % 2 === 1) out.push4(Number.POSITIVE_INFINITY, toggles[t]!, Number.POSITIVE_INFINITY, 0)
             t = u
           }
@@ -484,8 +512,8 @@ export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex
         mixedStart.push(candidatePolygon.length)
       }
     }
-    for (const k of active) inside[k] = 0
-    active.length = 0
+    for (let a = 0; a < activeCount; a++) inside[active[a]!] = 0
+    activeCount = 0
   }
 
   return {
