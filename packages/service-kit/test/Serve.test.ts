@@ -1,6 +1,6 @@
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { Serve } from "../src/index"
+import { Effect, Layer, Schema } from "effect"
+import { IdempotencyStore, Serve, ServiceApp } from "../src/index"
 import { Gate, makeFixture, newKey } from "./support/NotesService"
 
 const post = (url: string, value: number) =>
@@ -94,5 +94,19 @@ describe("Serve", () => {
     const first = await Serve.serve(app, { port: 0 })
     await expect(Serve.serve(app, { port: first.port })).rejects.toThrow(/EADDRINUSE/)
     await first.shutdown()
+  })
+
+  it("does not listen when the app's layers cannot be built", async () => {
+    class DatabaseDown extends Schema.TaggedError<DatabaseDown>()("DatabaseDown", {}) {}
+    const app = ServiceApp.make({
+      info: { title: "broken", version: "1" },
+      layer: Layer.effectDiscard(Effect.fail(new DatabaseDown())),
+      idempotencyStore: IdempotencyStore.IdempotencyStore.layerMemory,
+      routes: [],
+      log: { sink: () => undefined }
+    })
+    await expect(Serve.serve(app, { port: 0 })).rejects.toMatchObject({ _tag: "DatabaseDown" })
+    const ready = await app.request("/health/ready")
+    assert.strictEqual(ready.status, 503)
   })
 })

@@ -59,9 +59,14 @@ export interface ServerHandle {
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
 
-/** Starts listening; resolves once the port is bound (rejects if it cannot be). */
+/**
+ * Builds the app's runtime (rejecting with the layer's error if it cannot be built), then
+ * listens; resolves once the port is bound (rejects if it cannot be).
+ */
 export const serve = async <R>(app: ServiceApp<R>, options: Options): Promise<ServerHandle> => {
   const config = decodeOptions(OptionsSchema, "serve options", options)
+  // Build the runtime first: a service whose layers cannot be built does not listen.
+  await app.runtime.context()
   const hostname = config.hostname ?? "127.0.0.1"
   const shutdownTimeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS
   const listener = getRequestListener(app.fetch, { hostname })
