@@ -6,5 +6,9 @@
  */
 export * as EmbeddedPostgres from "./EmbeddedPostgres"
 export * as Migrations from "./Migrations"
+export * as SqlDeadlineScheduler from "./SqlDeadlineScheduler"
 export * as SqlEventStore from "./SqlEventStore"
+export * as SqlInbox from "./SqlInbox"
+export * as SqlLedgerStore from "./SqlLedgerStore"
+export * as SqlOutbox from "./SqlOutbox"
 export * as SqlStore from "./SqlStore"

@@ -6,9 +6,10 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
-import { Effect, Layer, Redacted, type Scope } from "effect"
+import { Effect, Exit, Layer, Redacted, Schedule, Scope } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
-import { inject } from "vitest"
+import { afterAll, beforeAll, inject } from "vitest"
+import * as EmbeddedPostgres from "../../src/EmbeddedPostgres"
 import * as SqlStore from "../../src/SqlStore"
 
 /** Both kinds of database the suites run on. */
@@ -53,3 +54,59 @@ export const freshStore = (
       ? Effect.map(freshServerDatabase(prefix), (databaseUrl) => SqlStore.layer({ databaseUrl }))
       : Effect.map(freshEmbeddedDir, (dataDir) => SqlStore.layer({ dataDir }))
   )
+
+/** A database shared by the tests of one file, opened in `beforeAll` and closed in `afterAll`. */
+export interface SharedDatabase {
+  /**
+   * A new connection pool to the shared database (one connection when embedded: close
+   * the previous pool before opening the next).
+   */
+  readonly connect: () => Layer.Layer<PgClient.PgClient | SqlClient | SqlStore.SqlDatabase>
+}
+
+/** Registers hooks that open a fresh database of `kind` for the file and close it after. */
+export const sharedDatabase = (kind: Kind, prefix: string): SharedDatabase => {
+  let scope: Scope.Closeable | undefined
+  let info: SqlStore.SqlDatabaseInfo | undefined
+  let url: Redacted.Redacted<string> | undefined
+  beforeAll(async () => {
+    scope = Effect.runSync(Scope.make())
+    const opened = await Effect.runPromise(
+      Effect.gen(function* () {
+        if (kind === "server") {
+          const databaseUrl = yield* freshServerDatabase(prefix)
+          yield* Effect.scoped(Layer.build(SqlStore.layer({ databaseUrl })))
+          return { url: Redacted.make(databaseUrl), location: databaseUrl, maxConnections: 10 }
+        }
+        const dataDir = yield* freshEmbeddedDir
+        const embedded = yield* EmbeddedPostgres.start({ dataDir })
+        return { url: embedded.url, location: dataDir, maxConnections: 1 }
+      }).pipe(Scope.provide(scope), Effect.orDie)
+    )
+    url = opened.url
+    info = { mode: kind, location: opened.location, maxConnections: opened.maxConnections }
+  }, 60_000)
+  afterAll(async () => {
+    if (scope !== undefined) await Effect.runPromise(Scope.close(scope, Exit.void))
+  })
+  return {
+    connect: () =>
+      Layer.merge(
+        // The embedded server admits one connection and frees the slot of a closed one
+        // asynchronously: retry briefly when the previous pool is still going away.
+        Layer.effectContext(
+          Effect.gen(function* () {
+            const pool = PgClient.layer({ url: url!, maxConnections: info!.maxConnections })
+            const context = yield* Layer.build(pool)
+            const probe = Effect.flatMap(SqlClient, (sql) => sql`select 1`)
+            yield* Effect.retry(Effect.provide(probe, context), {
+              schedule: Schedule.spaced("20 millis"),
+              times: 250
+            })
+            return context
+          })
+        ).pipe(Layer.orDie),
+        Layer.succeed(SqlStore.SqlDatabase, info!)
+      )
+  }
+}
