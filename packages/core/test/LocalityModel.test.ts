@@ -227,7 +227,10 @@ describe("ModelParser.parseModel: valid models", () => {
     expect(model.settings(ResponsibilityModule.manifest)).toEqual(Option.some({ deadlines: [] }))
     expect(model.organization.grantsOf("leader")).toEqual([
       "responsibility.approve-extension",
-      "responsibility.view-ledger"
+      "responsibility.view-ledger",
+      "responsibility.view-obligations",
+      "responsibility.pause-clock",
+      "responsibility.simulate"
     ])
   })
 

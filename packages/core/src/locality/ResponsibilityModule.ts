@@ -118,6 +118,22 @@ export const manifest: ModuleManifest.ModuleManifest<Settings> = ModuleManifest.
     "view-ledger": {
       description: "Read the responsibility ledger: who held a matter when, which deadlines were missed",
       defaultRoles: ["leader", "supervisor"]
+    },
+    "view-obligations": {
+      description: "See the obligations of matters in one's jurisdiction: owner, due time, state",
+      defaultRoles: ["leader", "supervisor", "case-handler"]
+    },
+    "pause-clock": {
+      description: "Pause and resume the clock of an obligation (time that does not count, e.g. a hearing)",
+      defaultRoles: ["leader", "case-handler"]
+    },
+    "record-events": {
+      description: "Submit domain events to the accountability service over HTTP (integrations without NATS)",
+      defaultRoles: []
+    },
+    simulate: {
+      description: "Simulate a policy against a history of events (reads and writes no records)",
+      defaultRoles: ["leader", "supervisor"]
     }
   },
   validate
