@@ -4,17 +4,15 @@
  * error (message and usage on stderr), `3` audit found errors under `--strict`.
  * Results go to stdout only; messages and progress to stderr.
  *
- * @example
+ * In-process (as the tests do), with the output captured:
  * ```ts
- * import { NodeFileSystem } from "@effect/platform-node"
- * import { Effect, Layer } from "effect"
- * import { Cli, CliIO } from "@gridwork/grid/cli" // in-process, e.g. from a test
- *
+ * const { layer, buffers } = CliIO.capture()
  * const code = await Effect.runPromise(
  *   Cli.run(["locate", "grids.geojson", "--points", "points.csv"]).pipe(
- *     Effect.provide(Layer.merge(NodeFileSystem.layer, CliIO.CliIO.layer))
+ *     Effect.provide(Layer.merge(layer, NodeFileSystem.layer))
  *   )
  * )
+ * buffers.out // "id,grid_id\n..."
  * ```
  * @module
  */

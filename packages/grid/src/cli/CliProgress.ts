@@ -5,6 +5,7 @@
  * @module
  */
 import { Effect } from "effect"
+import type { ProgressMode } from "./CliArgs"
 import { CliIO } from "./CliIO"
 
 /** A progress reporter for one phase. */
@@ -21,7 +22,7 @@ const WIDTH = 24
  * A reporter labelled `label`. `mode`: `auto` (a bar when stderr is a terminal, else
  * silent), `lines` (plain lines every 10%), `off`.
  */
-export const make = (label: string, mode: "auto" | "lines" | "off") =>
+export const make = (label: string, mode: ProgressMode) =>
   Effect.map(Effect.service(CliIO), (io): CliProgress => {
     const style = mode === "off" ? "off" : mode === "lines" ? "lines" : io.errIsTTY ? "bar" : "off"
     let last = -1

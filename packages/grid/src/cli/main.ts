@@ -8,6 +8,12 @@ import { Effect, Layer } from "effect"
 import * as Cli from "./Cli"
 import { CliIO } from "./CliIO"
 
+// A reader that stops early (`gridwork-grid locate ... | head`) closes the pipe: stop quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+  throw error
+})
+
 Effect.runPromise(
   Cli.run(process.argv.slice(2)).pipe(Effect.provide(Layer.merge(NodeFileSystem.layer, CliIO.layer)))
 ).then(

@@ -43,7 +43,10 @@ export interface LookupIndex {
   readonly ids: ReadonlyArray<string>
   /** Community (village / neighbourhood) of each polygon, or `null`; carried for lookups. */
   readonly communities: ReadonlyArray<string | null>
-  /** Bounding box of all edges; points outside `[minX, maxX) × [minY, maxY)` are in no polygon. */
+  /**
+   * Bounding box of all edges, padded by a hair (~1e-9 of its size); points outside
+   * `[minX, maxX) × [minY, maxY)` are in no polygon.
+   */
   readonly minX: number
   /** @see minX */
   readonly minY: number
@@ -219,6 +222,7 @@ const emptyIndex = (ids: ReadonlyArray<string>, communities: ReadonlyArray<strin
 /**
  * Builds the index of the polygons of `table` (polygon `k` gets `ids[k]`). Runs in roughly
  * linear time in the number of edges and raster cells.
+ * @throws RangeError when `ids` or `communities` do not have one entry per polygon.
  */
 export const build = (table: EdgeTable, options: BuildOptions = {}): LookupIndex => {
   const polygons = table.polygons
