@@ -26,7 +26,7 @@ describe("lanxi-county.yaml", () => {
 
   it("loads without a problem and renders a summary", () => {
     expect(model.locality.id).toBe("lanxi")
-    expect(ModelSummary.render(model)).toContain("Deadlines (10)")
+    expect(ModelSummary.render(model)).toContain("Deadlines (8)")
   })
 
   it("cites the 2022 Regulations on Letters and Visits for the statutory timeline", () => {
@@ -35,9 +35,7 @@ describe("lanxi-county.yaml", () => {
       ["petition.register-route", 15, "22"],
       ["petition.acceptance-notice", 15, "25"],
       ["petition.handle", 60, "32"],
-      ["petition.review-window", 30, "35"],
       ["petition.review-decision", 30, "35"],
-      ["petition.second-review-window", 30, "36"],
       ["petition.second-review-decision", 30, "36"]
     ])
     expect(statutory.every((d) => d.source.law === "信访工作条例 (2022)")).toBe(true)

@@ -47,7 +47,7 @@ describe("gridwork simulate", () => {
       )
       expect(exit._tag).toBe("Success")
       expect(stdout.split("\n")[0]).toBe(
-        "Simulation of Lanxi County 岚溪县 (lanxi), policy 2026.1+escalation-draft, until 2026-12-01T00:00:00+08:00: 6 events, 1 matter, 32 entries"
+        "Simulation of Lanxi County 岚溪县 (lanxi), policy 2026.1+escalation-draft, until 2026-12-01T00:00:00+08:00: 6 events, 1 matter, 31 entries"
       )
       const escalations = columns(stdout).filter(([, , kind]) => kind === "escalated" || kind === "holder")
       expect(escalations).toEqual([
