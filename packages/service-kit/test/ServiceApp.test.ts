@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Schema } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import { IdempotencyStore, Route, ServiceApp } from "../src/index"
 import { type Fixture, jsonPost, makeFixture, newKey } from "./support/NotesService"
 
@@ -162,6 +162,30 @@ describe("ServiceApp", () => {
         }),
       /\/authentication: required by GET \/secret/
     )
+  })
+
+  it("requires the layer to provide every service the handlers use (compile time)", () => {
+    class Clerks extends Context.Service<Clerks, { readonly count: Effect.Effect<number> }>()("test/Clerks") {}
+    const route = Route.get("/clerks", {
+      operationId: "countClerks",
+      auth: "none",
+      success: Schema.Struct({ count: Schema.Int }),
+      handler: () =>
+        Effect.map(
+          Clerks.use((clerks) => clerks.count),
+          (count) => ({ count })
+        )
+    })
+    const options = {
+      info: { title: "x", version: "1" },
+      idempotencyStore: IdempotencyStore.IdempotencyStore.layerMemory,
+      routes: [route],
+      log: { sink: () => undefined }
+    }
+    // @ts-expect-error Clerks is not provided by the layer
+    ServiceApp.make({ ...options, layer: Layer.empty })
+    const app = ServiceApp.make({ ...options, layer: Layer.succeed(Clerks, Clerks.of({ count: Effect.succeed(3) })) })
+    assert.isDefined(app.openapi.paths["/clerks"])
   })
 
   it("refuses invalid options with the path and the rule", () => {
