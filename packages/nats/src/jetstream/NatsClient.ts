@@ -33,7 +33,7 @@ import {
   type StreamInfo
 } from "@nats-io/jetstream"
 import { connect, type NatsConnection } from "@nats-io/transport-node"
-import { Config, Context, Duration, Effect, Layer, Result, Schema, Stream } from "effect"
+import { Config, Context, Duration, Effect, Layer, Result, Schema, Semaphore, Stream } from "effect"
 import { NatsUnavailable } from "./NatsUnavailable"
 import * as StreamLayout from "./StreamLayout"
 import * as Streams from "./Streams"
@@ -200,10 +200,20 @@ export const make = (options: NatsClientOptions) =>
     )
 
     const ensured = new Set<string>()
+    // One ensure at a time: concurrent first publishes to a stream wait for one creation.
+    const ensuring = yield* Semaphore.make(1)
     const ensureStream = (placement: StreamLayout.StreamPlacement) =>
       ensured.has(placement.name)
         ? Effect.void
-        : Effect.tap(Streams.ensure(manager, placement, settings), () => Effect.sync(() => ensured.add(placement.name)))
+        : ensuring.withPermits(1)(
+            Effect.suspend(() =>
+              ensured.has(placement.name)
+                ? Effect.void
+                : Effect.tap(Streams.ensure(manager, placement, settings), () =>
+                    Effect.sync(() => ensured.add(placement.name))
+                  )
+            )
+          )
 
     return NatsClient.of({
       url,

@@ -77,6 +77,12 @@ export interface PublishBodyOptions {
 export interface PublisherShape {
   /** Publishes a bus message as a CloudEvent with `Nats-Msg-Id` = its event id; waits for the PubAck. */
   readonly publish: (message: Bus.BusMessage) => Effect.Effect<PublishReceipt, PublishError>
+  /**
+   * Ensures the streams of these subjects, one after the other. Publishes to a stream
+   * already ensured leave in call order; a batch publisher calls this first so that the
+   * first publishes to a new stream do not race its creation.
+   */
+  readonly prepare: (subjects: Iterable<string>) => Effect.Effect<void, PublishError>
   /** Publishes a ready body on a subject (dead letters); waits for the PubAck. */
   readonly publishBody: (
     subject: string,
@@ -158,7 +164,18 @@ export const make = (options: PublisherOptions = {}) =>
       ["Content-Type", CloudEventEnvelope.CONTENT_TYPE]
     ]
 
+    const prepare = (subjects: Iterable<string>): Effect.Effect<void, PublishError> =>
+      Effect.suspend(() => {
+        const placements = new Map<string, StreamLayout.StreamPlacement>()
+        for (const subject of new Set(subjects)) {
+          const placement = StreamLayout.forSubject(client.layout, subject)
+          if (Result.isSuccess(placement)) placements.set(placement.success.name, placement.success)
+        }
+        return Effect.forEach(placements.values(), client.ensureStream, { discard: true })
+      })
+
     return Publisher.of({
+      prepare,
       publish: (message) => {
         const body = CloudEventEnvelope.encode(message)
         return Result.isFailure(body)

@@ -35,3 +35,25 @@ export const client = (
       NatsClient.layer({ reconnectWait: 100, timeout: 2_000, ...options, url: server.url })
     )
   )
+
+/** Every message of a stream, oldest first, as `{ seq, subject, headers, data }`. */
+export const readStream = (name: string) =>
+  Effect.flatMap(Effect.service(NatsClient.NatsClient), (nats) =>
+    Effect.promise(async () => {
+      const info = await nats.manager.streams.info(name)
+      const out: Array<{
+        readonly seq: number
+        readonly subject: string
+        readonly headers: ReadonlyMap<string, string>
+        readonly data: Uint8Array
+      }> = []
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+        const stored = await nats.manager.streams.getMessage(name, { seq }).catch(() => null)
+        if (stored === null) continue
+        const headers = new Map<string, string>()
+        if (stored.header !== undefined) for (const [key, values] of stored.header) headers.set(key, values.join(","))
+        out.push({ seq: stored.seq, subject: stored.subject, headers, data: stored.data })
+      }
+      return out
+    })
+  )
