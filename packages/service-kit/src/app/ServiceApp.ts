@@ -326,7 +326,8 @@ export const make = <ROut, LE = never, IE = never>(options: Options<ROut, LE, IE
         route: route.path,
         principal: Option.fromNullishOr(c.var.principal),
         idempotencyKey: Option.fromNullishOr(c.var.idempotency?.key),
-        commandId: Option.fromNullishOr(c.var.idempotency?.commandId)
+        commandId: Option.fromNullishOr(c.var.idempotency?.commandId),
+        header: (name) => c.req.header(name)
       }
       const program = route
         .run(

@@ -38,6 +38,12 @@ export interface RequestInfo {
   readonly idempotencyKey: Option.Option<string>
   /** The command id derived from the idempotency key (see `CommandIds`). */
   readonly commandId: Option.Option<Ids.CommandId>
+  /**
+   * A request header by (case-insensitive) name, for content negotiation (`Accept`)
+   * and conditional requests (`If-None-Match`). Absent when the request did not come
+   * through the kit's app (e.g. a handler run directly in a test).
+   */
+  readonly header?: ((name: string) => string | undefined) | undefined
 }
 
 /** The current request, provided to handler Effects by the kit. */
@@ -69,6 +75,10 @@ export const commandId: Effect.Effect<Ids.CommandId, never, RequestContext> = Re
     onSome: Effect.succeed
   })
 )
+
+/** A request header by name (case-insensitive), if the request carried it. */
+export const header = (name: string): Effect.Effect<Option.Option<string>, never, RequestContext> =>
+  RequestContext.use((request) => Effect.succeed(Option.fromNullishOr(request.header?.(name))))
 
 /** The id of the `index`-th event (0-based) this request's command produces. */
 export const eventId = (index: number): Effect.Effect<Ids.EventId, never, RequestContext> =>

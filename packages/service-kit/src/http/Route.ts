@@ -22,6 +22,12 @@
  * 6. encodes the output with `success` (JSON) and answers with `status` (default
  *    200, or 204 without a `success` schema).
  *
+ * A handler that must answer with another media type (GeoJSON passed through as
+ * stored, plain text, a server-sent event stream) returns a {@link RawResponse}
+ * instead, and the route lists the media types it may produce in `produces` (for the
+ * OpenAPI document); the kit sends it as it is. Keep streaming responses on GET: POST
+ * and PATCH responses are read in full to be stored for `Idempotency-Key` replays.
+ *
  * @example
  * ```ts
  * import { Effect, Schema } from "effect"
@@ -58,6 +64,45 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 
 /** Success statuses. */
 export type SuccessStatus = 200 | 201 | 202 | 204
+
+/** The body of a {@link RawResponse}. */
+export type RawBody = string | Uint8Array | ReadableStream<Uint8Array> | null
+
+/**
+ * A response the handler writes itself: a media type other than JSON, a stored document
+ * passed through without re-encoding, or a stream. The route declares the media types
+ * in `produces`. Headers are sent as given (set `content-type`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Route } from "@gridwork/service-kit"
+ *
+ * const hello = Route.get("/hello.txt", {
+ *   operationId: "helloText",
+ *   auth: "none",
+ *   produces: { "text/plain": undefined },
+ *   handler: () => Effect.succeed(new Route.RawResponse({ headers: { "content-type": "text/plain" }, body: "hello" }))
+ * })
+ * ```
+ */
+export class RawResponse {
+  /** HTTP status (default: the route's status). */
+  readonly status: number | undefined
+  /** Response headers. */
+  readonly headers: Readonly<Record<string, string>>
+  /** The body. */
+  readonly body: RawBody
+  constructor(options: {
+    readonly status?: number | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+    readonly body: RawBody
+  }) {
+    this.status = options.status
+    this.headers = options.headers ?? {}
+    this.body = options.body
+  }
+}
 
 /** The decoded input handed to a handler. */
 export interface Input<P, Q, B> {
@@ -125,6 +170,12 @@ export interface BaseDefinition<P, Q, B, S, E, R> {
   readonly body?: Schema.Codec<B, unknown> | undefined
   /** JSON response body; omit for 204 No Content. */
   readonly success?: Schema.Codec<S, unknown> | undefined
+  /**
+   * Media types the handler answers with as a {@link RawResponse}, each with the Schema
+   * of its content when there is one (for the OpenAPI document), e.g.
+   * `{ "application/geo+json": GridsCollection, "text/event-stream": undefined }`.
+   */
+  readonly produces?: Readonly<Record<string, Schema.Top | undefined>> | undefined
   /** Success status (default 200; 204 when `success` is omitted). */
   readonly status?: SuccessStatus | undefined
   /** Response headers from the output, e.g. `Location`. */
@@ -153,7 +204,7 @@ export interface RawRequest {
 export interface RouteResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  readonly body: string | null
+  readonly body: RawBody
 }
 
 /** A documented error response of a route. */
@@ -184,6 +235,8 @@ export interface Route<out R> {
     readonly query: Schema.Top | undefined
     readonly body: Schema.Top | undefined
     readonly success: Schema.Top | undefined
+    /** Media types of raw responses, with their Schemas when known. */
+    readonly produces: Readonly<Record<string, Schema.Top | undefined>>
   }
   readonly errorResponses: ReadonlyArray<ErrorResponse>
   /** Decodes, authorizes, runs, maps and encodes (see the module docs). */
@@ -253,7 +306,9 @@ export const make = <P = Record<never, never>, Q = Record<never, never>, B = und
 ): Route<Exclude<R, RequestContext | Authorizer>> => {
   const declared: Readonly<Record<string, ErrorMapping<never>>> | undefined = definition.errors
   const errorEntries: ReadonlyArray<[string, ErrorMapping<never>]> = Object.entries(declared ?? {})
-  const status: SuccessStatus = definition.status ?? (definition.success === undefined ? 204 : 200)
+  const produces = definition.produces ?? {}
+  const producesRaw = Object.keys(produces).length > 0
+  const status: SuccessStatus = definition.status ?? (definition.success === undefined && !producesRaw ? 204 : 200)
   const valid = decodeOptions(DefinitionSchema, `route ${method} ${path}`, {
     method,
     path,
@@ -264,7 +319,14 @@ export const make = <P = Record<never, never>, Q = Record<never, never>, B = und
     ...(definition.timeoutMs === undefined ? {} : { timeoutMs: definition.timeoutMs }),
     errors: errorEntries.map(([tag, mapping]) => ({ tag, status: mapping.status, title: mapping.title }))
   })
-  if (definition.success === undefined && status !== 204) {
+  for (const mediaType of Object.keys(produces)) {
+    if (!/^[a-z]+\/[A-Za-z0-9.+-]+$/.test(mediaType)) {
+      throw new Error(
+        `invalid route ${method} ${path}:\n  /produces: "${mediaType}" is not a media type such as text/plain`
+      )
+    }
+  }
+  if (definition.success === undefined && status !== 204 && !producesRaw) {
     throw new Error(`invalid route ${method} ${path}:\n  /status: a route without a success schema answers 204`)
   }
   if (definition.success !== undefined && status === 204) {
@@ -363,6 +425,9 @@ export const make = <P = Record<never, never>, Q = Record<never, never>, B = und
         return yield* HttpProblem.timeout(`The request did not complete within ${limit} ms`)
       }
       const output = outcome.value
+      if (output instanceof RawResponse) {
+        return { status: output.status ?? status, headers: output.headers, body: output.body } satisfies RouteResponse
+      }
       const headers: Record<string, string> = { ...(definition.responseHeaders?.(output) ?? {}) }
       if (encodeSuccess === undefined) return { status, headers, body: null } satisfies RouteResponse
       const encoded = yield* Effect.orDie(encodeSuccess(output))
@@ -386,7 +451,8 @@ export const make = <P = Record<never, never>, Q = Record<never, never>, B = und
       params: definition.params,
       query: definition.query,
       body: definition.body,
-      success: definition.success
+      success: definition.success,
+      produces
     },
     errorResponses,
     run: run as Route<Exclude<R, RequestContext | Authorizer>>["run"]

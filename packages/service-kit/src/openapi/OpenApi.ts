@@ -169,13 +169,15 @@ const operationOf = (route: Route<unknown>, registry: Registry, problemRef: Json
   }
   const responses: Record<string, ResponseObject> = {}
   const success = route.schemas.success
+  const content: Record<string, { readonly schema: JsonSchema.JsonSchema }> = {}
+  if (success !== undefined) content["application/json"] = { schema: registry.add(success) }
+  for (const [mediaType, schema] of Object.entries(route.schemas.produces ?? {})) {
+    content[mediaType] = { schema: schema === undefined ? {} : registry.add(schema) }
+  }
   responses[String(route.status)] =
-    success === undefined
+    Object.keys(content).length === 0
       ? { description: successDescriptions[route.status] ?? "Success" }
-      : {
-          description: successDescriptions[route.status] ?? "Success",
-          content: { "application/json": { schema: registry.add(success) } }
-        }
+      : { description: successDescriptions[route.status] ?? "Success", content }
   const problems = new Map<number, Array<string>>()
   const addProblem = (status: number, title: string) => {
     const titles = problems.get(status) ?? []
