@@ -28,7 +28,7 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { Cause, Config, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
-import type { SqlClient } from "effect/sql/SqlClient"
+import { SqlClient } from "effect/sql/SqlClient"
 import * as EmbeddedPostgres from "./EmbeddedPostgres"
 import { migrate } from "./Migrations"
 
@@ -136,9 +136,21 @@ const connect = (
     )
   )
 
-const migrated = Layer.effectDiscard(
-  Effect.mapError(migrate, (cause) => new SqlStoreStartFailure({ reason: `migration failed: ${cause.message}`, cause }))
-)
+/** Checks the connection (a clear error when the database cannot be reached), then migrates. */
+const migrated = (location: string) =>
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const sql = yield* SqlClient
+      yield* Effect.mapError(
+        sql`select 1`,
+        (cause) => new SqlStoreStartFailure({ reason: `cannot connect to ${location}: ${cause.message}`, cause })
+      )
+      yield* Effect.mapError(
+        migrate,
+        (cause) => new SqlStoreStartFailure({ reason: `migration failed in ${location}: ${cause.message}`, cause })
+      )
+    })
+  )
 
 /**
  * Connects to the database the options name (see the module documentation) and
@@ -156,7 +168,7 @@ export const layer = (
       if (options.databaseUrl !== undefined) {
         const location = describeUrl(options.databaseUrl)
         const maxConnections = options.maxConnections ?? 10
-        return migrated.pipe(
+        return migrated(location).pipe(
           Layer.provideMerge(connect(Redacted.make(options.databaseUrl), location, maxConnections, applicationName)),
           Layer.merge(Layer.succeed(SqlDatabase, { mode: "server", location, maxConnections }))
         )
@@ -165,7 +177,7 @@ export const layer = (
         EmbeddedPostgres.start({ dataDir: options.dataDir ?? defaultDataDir }),
         (cause) => new SqlStoreStartFailure({ reason: cause.message, cause })
       )
-      return migrated.pipe(
+      return migrated(embedded.dataDir).pipe(
         Layer.provideMerge(connect(embedded.url, embedded.dataDir, 1, applicationName)),
         Layer.merge(Layer.succeed(SqlDatabase, { mode: "embedded", location: embedded.dataDir, maxConnections: 1 }))
       )

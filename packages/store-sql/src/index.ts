@@ -6,6 +6,7 @@
  */
 export * as EmbeddedPostgres from "./EmbeddedPostgres"
 export * as Migrations from "./Migrations"
+export * as Projection from "./Projection"
 export * as SqlDeadlineScheduler from "./SqlDeadlineScheduler"
 export * as SqlEventStore from "./SqlEventStore"
 export * as SqlInbox from "./SqlInbox"
