@@ -198,12 +198,19 @@ export const open = <E>(options: PullOptions<E>): Effect.Effect<PullSubscription
     const settle = (message: JsMsg): boolean => unsettled.delete(message)
 
     return {
-      take: Effect.tap(Queue.take(queue), () =>
-        Queue.sizeUnsafe(queue) <= lowWater ? Effect.asVoid(room.open) : Effect.void
+      // Messages fetched on a connection that has closed can no longer be acknowledged:
+      // drop them (the server redelivers them) instead of handling them in vain.
+      take: Effect.suspend(() =>
+        options.connection.isClosed()
+          ? Effect.fail(closedForGood)
+          : Effect.tap(Queue.take(queue), () =>
+              Queue.sizeUnsafe(queue) <= lowWater ? Effect.asVoid(room.open) : Effect.void
+            )
       ),
       ack: (message) =>
         Effect.suspend(() => {
           settle(message)
+          if (options.connection.isClosed()) return Effect.fail(closedForGood)
           return Effect.tryPromise({
             try: () => message.ackAck({ timeout: options.ackTimeoutMillis }),
             catch: (cause) => new NatsUnavailable({ operation: `ack ${options.label} #${message.seq}`, cause })
