@@ -1,0 +1,155 @@
+/**
+ * Runs the accountability service (`dist/main.js`, `npm start` at the repository root):
+ * reads the configuration (`Config`), loads the locality model and policy overlays,
+ * opens the stores (PostgreSQL at `DATABASE_URL`, or the embedded database in
+ * `GRIDWORK_DATA_DIR`) and the transport (NATS at `NATS_URL`, or the in-process bus),
+ * serves HTTP, and on SIGINT/SIGTERM shuts down gracefully: stop accepting, finish the
+ * requests in flight, stop the consumers, relay and deadline driver, close the stores.
+ *
+ * With `GRIDWORK_DEV_AUTH=true` it runs a development token issuer and prints a token
+ * and example requests.
+ * @module
+ */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Ids, ModelLoader } from "@gridwork/core"
+import { DevIssuer, type JwtVerifier, Serve } from "@gridwork/service-kit"
+import { SqlStore } from "@gridwork/store-sql"
+import { Console, Effect, Layer, Option } from "effect"
+import * as App from "./app"
+import * as Config from "./Config"
+import * as Locality from "./Locality"
+import { SigningKey } from "./SigningKey"
+import * as Storage from "./Storage"
+import * as Transport from "./Transport"
+
+/** The first actor holding `leader` (to approve extensions in the demo), or a fresh id. */
+const demoActor = (locality: Locality.LocalityShape) =>
+  Effect.gen(function* () {
+    const leader = locality.model.organization.actors.find((actor) =>
+      actor.assignments.some((assignment) => assignment.role === "leader")
+    )
+    return leader?.id ?? (yield* Ids.makeActorId)
+  })
+
+const banner = (url: string, token: string, locality: Locality.LocalityShape, database: string, bus: string) => {
+  const subject = `${locality.id}-demo-0001`
+  const unit =
+    locality.model.organization.units.find((u) => u.kind !== "bureau")?.code ??
+    locality.model.organization.units[0]?.code
+  const event = JSON.stringify({
+    specversion: "1.0",
+    id: "019a6f40-0000-7000-8000-000000000101",
+    type: "gridwork.petition.PetitionReceived.v1",
+    subject,
+    time: new Date().toISOString(),
+    data: { unit, category: "land.boundary" }
+  })
+  return [
+    "",
+    `Gridwork accountability service for ${locality.model.locality.name} (policy ${locality.model.version})`,
+    `  URL:       ${url}`,
+    `  API docs:  ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
+    `  database:  ${database}`,
+    `  bus:       ${bus}`,
+    "",
+    "Development token (all responsibility permissions in the whole county; valid 8 hours):",
+    "",
+    `  export TOKEN=${token}`,
+    "",
+    "Record a petition received, then list the obligations it opened:",
+    "",
+    `  curl -s -X POST ${url}/v1/events -H "authorization: Bearer $TOKEN" -H "content-type: application/json" \\`,
+    `    -H "idempotency-key: $(node -e 'console.log(crypto.randomUUID())')" -d '${event}'`,
+    "",
+    `  curl -s "${url}/v1/obligations?subject=${subject}" -H "authorization: Bearer $TOKEN"`,
+    "",
+    `Backward tracing (责任倒查) as text:  curl -s ${url}/v1/subjects/${subject}/accountability -H "authorization: Bearer $TOKEN" -H "accept: text/plain"`,
+    "",
+    "Ctrl-C stops the service gracefully.",
+    ""
+  ].join("\n")
+}
+
+const program = Effect.gen(function* () {
+  const settings = yield* Config.load
+  const model = yield* Locality.load({ modelFile: settings.modelFile, policyFiles: settings.policyFiles }).pipe(
+    Effect.provide(ModelLoader.ModelLoader.layer)
+  )
+  const locality = Locality.make(model)
+
+  let authentication: JwtVerifier.Options
+  let mint: Option.Option<Effect.Effect<string>> = Option.none()
+  if (settings.auth._tag === "Dev") {
+    const issuer = yield* DevIssuer.make({ issuer: settings.auth.issuer, audience: settings.auth.audience })
+    const subject = yield* demoActor(locality)
+    const root = locality.model.jurisdictions.roots.map((j) => j.code)
+    authentication = issuer.verifierOptions
+    mint = Option.some(
+      issuer.mint({
+        subject,
+        roles: [...locality.model.organization.roles.map((r) => r.code), Locality.SERVICE_ROLE],
+        jurisdictions: root,
+        expiresInSeconds: 8 * 3600
+      })
+    )
+    yield* Effect.logWarning("DEVELOPMENT token issuer in use (GRIDWORK_DEV_AUTH=true): never in production")
+  } else {
+    authentication = {
+      issuer: settings.auth.issuer,
+      audience: settings.auth.audience,
+      jwks: { url: settings.auth.jwksUrl }
+    }
+  }
+
+  const signingKey =
+    settings.ledgerKeyFile === undefined
+      ? SigningKey.layerDevelopment(settings.dataDir)
+      : SigningKey.layerFile(settings.ledgerKeyFile)
+  const app = App.make({
+    locality,
+    stores: Storage.layerSql({
+      ...(settings.databaseUrl === undefined ? {} : { databaseUrl: settings.databaseUrl }),
+      dataDir: settings.dataDir,
+      locality: locality.id
+    }),
+    transport: settings.natsUrl === undefined ? Transport.layerInProcess : Transport.layerNats(settings.natsUrl),
+    signingKey: signingKey.pipe(Layer.provide(NodeServices.layer)),
+    authentication,
+    checkpointEvery: settings.checkpointEveryMillis,
+    readiness: [{ name: "database", check: Storage.databaseReady }]
+  })
+  const database =
+    settings.databaseUrl === undefined
+      ? `embedded PostgreSQL (PGlite) in ${settings.dataDir}`
+      : `PostgreSQL at ${SqlStore.describeUrl(settings.databaseUrl)}`
+  const bus =
+    settings.natsUrl === undefined
+      ? "in-process (set NATS_URL for NATS JetStream)"
+      : `NATS JetStream at ${settings.natsUrl}`
+  if (settings.natsUrl === undefined) {
+    yield* Effect.logInfo("NATS_URL is not set: domain events come in by POST /v1/events only (in-process bus)")
+  }
+
+  const server = yield* Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => Serve.serve(app, { port: settings.port, hostname: settings.host }),
+      catch: (cause) =>
+        new Error(`the service did not start: ${cause instanceof Error ? cause.message : String(cause)}`)
+    }),
+    (handle) =>
+      Effect.andThen(
+        Console.error("stopping: finishing requests in flight, then closing consumers and stores ..."),
+        Effect.promise(() => handle.shutdown())
+      )
+  )
+  yield* Effect.logInfo("accountability service listening").pipe(
+    Effect.annotateLogs({ url: server.url, database, bus, locality: locality.id, policyVersion: model.version })
+  )
+  if (Option.isSome(mint)) {
+    const token = yield* mint.value
+    yield* Console.log(banner(server.url, token, locality, database, bus))
+  }
+  return yield* Effect.never
+})
+
+program.pipe(Effect.scoped, Effect.provide(NodeServices.layer), NodeRuntime.runMain)
