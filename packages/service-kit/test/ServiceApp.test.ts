@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Context, Deferred, Effect, Layer, Schema } from "effect"
 import { IdempotencyStore, Route, ServiceApp } from "../src/index"
 import { type Fixture, jsonPost, makeFixture, newKey } from "./support/NotesService"
 
@@ -215,5 +215,31 @@ describe("ServiceApp", () => {
     assert.strictEqual(body.firstEventId, key)
     assert.notStrictEqual(body.secondEventId, key)
     assert.strictEqual(String(body.secondEventId).slice(0, 13), key.slice(0, 13))
+  })
+  it("logs the fibers its layer forks (consumers, drivers) through the kit's JSON logger too", async () => {
+    const lines: Array<string> = []
+    // The layer waits until its forked fiber has logged, so the line exists once the runtime is built.
+    const worker = Layer.effectDiscard(
+      Effect.gen(function* () {
+        const logged = yield* Deferred.make<void>()
+        yield* Effect.forkScoped(
+          Effect.andThen(Effect.logInfo("background work started"), Deferred.succeed(logged, undefined))
+        )
+        yield* Deferred.await(logged)
+      })
+    )
+    const app = ServiceApp.make({
+      info: { title: "x", version: "1" },
+      layer: worker,
+      idempotencyStore: IdempotencyStore.IdempotencyStore.layerMemory,
+      routes: [],
+      log: { sink: (line) => lines.push(line) }
+    })
+    await app.request("/health/ready")
+    await app.dispose()
+    const entry = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((l) => l.message === "background work started")
+    assert.strictEqual(entry?.level, "info")
   })
 })

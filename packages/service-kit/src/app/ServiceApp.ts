@@ -213,9 +213,10 @@ export const make = <ROut, LE = never, IE = never>(options: Options<ROut, LE, IE
   }
   const openapi = OpenApi.make(settings.info, options.routes)
 
+  // The logger is provided to the service's layer as well, so that the fibers it forks
+  // (consumers, relays, schedulers) log JSON lines like the handlers.
   const base = Layer.mergeAll(
-    options.layer,
-    JsonLogger.layer(options.log),
+    options.layer.pipe(Layer.provideMerge(JsonLogger.layer(options.log))),
     Authorizer.layer(options.authorization ?? { roles: {} })
   )
   const runtime: ManagedRuntime.ManagedRuntime<ROut | KitServices, unknown> = ManagedRuntime.make(
