@@ -1,31 +1,12 @@
 import { execFile } from "node:child_process"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import { promisify } from "node:util"
-import { NodeServices } from "@effect/platform-node"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Console, Effect, Runtime } from "effect"
-import { Cli } from "../src"
+import { Effect, Runtime } from "effect"
+import { example, fixture, gridwork, here, lanxi, root } from "./CliFixtures"
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, "..", "..", "..")
-const lanxi = join(root, "examples", "localities", "lanxi-county.yaml")
-const riverton = join(root, "examples", "localities", "riverton-311.yaml")
-const broken = join(here, "fixtures", "broken.yaml")
-
-/** Runs `gridwork <args>` in-process, capturing what it prints. */
-const gridwork = (...args: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    const out: Array<string> = []
-    const err: Array<string> = []
-    const capture: Console.Console = {
-      ...globalThis.console,
-      log: (...parts: ReadonlyArray<unknown>) => void out.push(parts.map(String).join(" ")),
-      error: (...parts: ReadonlyArray<unknown>) => void err.push(parts.map(String).join(" "))
-    }
-    const exit = yield* Effect.exit(Cli.run(args).pipe(Effect.provideService(Console.Console, capture)))
-    return { exit, stdout: out.join("\n"), stderr: err.join("\n") }
-  }).pipe(Effect.provide(NodeServices.layer))
+const riverton = example("riverton-311.yaml")
+const broken = fixture("broken.yaml")
 
 describe("gridwork model show", () => {
   it.effect("prints the summary of a model", () =>

@@ -1,30 +1,11 @@
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { NodeServices } from "@effect/platform-node"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Console, Effect } from "effect"
-import { Cli } from "../src"
+import { Effect } from "effect"
+import { example, fixture, gridwork, lanxi } from "./CliFixtures"
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, "..", "..", "..")
-const lanxi = join(root, "examples", "localities", "lanxi-county.yaml")
-const climbs = join(root, "examples", "localities", "events", "lanxi-petition-climbs.json")
-const draft = join(root, "examples", "localities", "policies", "lanxi-escalation-draft.yaml")
-const fixture = (name: string) => join(here, "fixtures", name)
-
-/** Runs `gridwork <args>` in-process, capturing what it prints. */
-const gridwork = (...args: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    const out: Array<string> = []
-    const err: Array<string> = []
-    const capture: Console.Console = {
-      ...globalThis.console,
-      log: (...parts: ReadonlyArray<unknown>) => void out.push(parts.map(String).join(" ")),
-      error: (...parts: ReadonlyArray<unknown>) => void err.push(parts.map(String).join(" "))
-    }
-    const exit = yield* Effect.exit(Cli.run(args).pipe(Effect.provideService(Console.Console, capture)))
-    return { exit, stdout: out.join("\n"), stderr: err.join("\n") }
-  }).pipe(Effect.provide(NodeServices.layer))
+const climbs = example("events", "lanxi-petition-climbs.json")
+const draft = example("policies", "lanxi-escalation-draft.yaml")
+/** Lanxi's petition that climbs to the county, under the draft escalation policy, until 1 December 2026. */
+const climbsUnderDraft = ["simulate", lanxi, climbs, "--policy", draft, "--until", "2026-12-01T00:00:00+08:00"] as const
 
 /** The timeline lines as [time, kind, holder] (the columns before the explanation). */
 const columns = (stdout: string) =>
@@ -36,15 +17,7 @@ const columns = (stdout: string) =>
 describe("gridwork simulate", () => {
   it.effect("prints what fires when: Lanxi's draft escalation policy on a petition that climbs to the county", () =>
     Effect.gen(function* () {
-      const { exit, stdout } = yield* gridwork(
-        "simulate",
-        lanxi,
-        climbs,
-        "--policy",
-        draft,
-        "--until",
-        "2026-12-01T00:00:00+08:00"
-      )
+      const { exit, stdout } = yield* gridwork(...climbsUnderDraft)
       expect(exit._tag).toBe("Success")
       expect(stdout.split("\n")[0]).toBe(
         "Simulation of Lanxi County 岚溪县 (lanxi), policy 2026.1+escalation-draft, until 2026-12-01T00:00:00+08:00: 6 events, 1 matter, 31 entries"
@@ -68,17 +41,7 @@ describe("gridwork simulate", () => {
 
   it.effect("prints JSON with local instants, and the backward tracing of each matter with --report", () =>
     Effect.gen(function* () {
-      const { exit, stdout } = yield* gridwork(
-        "simulate",
-        lanxi,
-        climbs,
-        "--policy",
-        draft,
-        "--until",
-        "2026-12-01T00:00:00+08:00",
-        "--report",
-        "--json"
-      )
+      const { exit, stdout } = yield* gridwork(...climbsUnderDraft, "--report", "--json")
       expect(exit._tag).toBe("Success")
       const parsed = JSON.parse(stdout)
       expect(parsed).toMatchObject({ locality: "lanxi", timeZone: "Asia/Shanghai", until: "2026-12-01T00:00:00+08:00" })

@@ -9,9 +9,11 @@
  */
 import { Result } from "effect"
 import { BusinessCalendar, type CalendarSpec, CnMainland, type Deadline, type Instant } from "../src"
+import * as BenchReport from "./BenchReport"
 
 const N = 1_000_000
 const TARGET_ARM_OPS = 1_000_000
+const report = BenchReport.make("calendar")
 
 const office: CalendarSpec.CalendarSpec = {
   ...CnMainland.spec,
@@ -26,36 +28,31 @@ const makeStarts = (count: number): Float64Array => {
   const from = Date.parse("2025-01-01T00:00:00+08:00")
   const span = Date.parse("2026-09-01T00:00:00+08:00") - from
   const starts = new Float64Array(count)
-  let seed = 0x2545f491
-  for (let i = 0; i < count; i++) {
-    seed ^= seed << 13
-    seed ^= seed >>> 17
-    seed ^= seed << 5
-    starts[i] = from + Math.floor(((seed >>> 0) / 4_294_967_296) * span)
-  }
+  const random = BenchReport.xorshift32(0x2545f491)
+  for (let i = 0; i < count; i++) starts[i] = from + Math.floor(random() * span)
   return starts
 }
 
 const starts = makeStarts(N)
 
+/** Times `run` over the N starts and adds a row; returns operations per second. */
 const measure = (label: string, run: () => number): number => {
-  const begin = performance.now()
-  const checksum = run()
-  const seconds = (performance.now() - begin) / 1000
-  const ops = N / seconds
-  console.log(
-    `calendar  ${label.padEnd(44)} ${Math.round(ops).toLocaleString("en-US").padStart(12)} ops/s  (${(seconds * 1000).toFixed(0)} ms for ${N.toLocaleString("en-US")}; checksum ${checksum % 1000})`
+  const [checksum, ms] = BenchReport.time(run)
+  report.row(
+    label,
+    BenchReport.rate(N, ms),
+    `${BenchReport.millis(ms)} for ${BenchReport.count(N)}; checksum ${checksum % 1000}`
   )
-  return ops
+  return BenchReport.perSecond(N, ms)
 }
 
-const coldBegin = performance.now()
-const calendar = BusinessCalendar.make(office)
-Result.getOrThrow(calendar.addWorkingDays(Date.parse("2025-06-01T00:00:00+08:00") as Instant.Instant, 1))
-Result.getOrThrow(calendar.addWorkingDays(Date.parse("2026-06-01T00:00:00+08:00") as Instant.Instant, 1))
-console.log(
-  `calendar  cold start (make + 2 year tables)                ${(performance.now() - coldBegin).toFixed(1)} ms`
-)
+const [calendar, coldMs] = BenchReport.time(() => {
+  const made = BusinessCalendar.make(office)
+  Result.getOrThrow(made.addWorkingDays(Date.parse("2025-06-01T00:00:00+08:00") as Instant.Instant, 1))
+  Result.getOrThrow(made.addWorkingDays(Date.parse("2026-06-01T00:00:00+08:00") as Instant.Instant, 1))
+  return made
+})
+report.row("cold start (make + 2 year tables)", `${coldMs.toFixed(1)} ms`)
 
 const wholeDays = BusinessCalendar.make(CnMainland.spec)
 const city = BusinessCalendar.make({ timeZone: "America/New_York", workingHours: [{ start: "09:00", end: "17:00" }] })
@@ -99,13 +96,9 @@ measure(
   })
 )
 
-if (failures > 0) {
-  console.log(`calendar  UNEXPECTED: ${failures} computations failed`)
-  process.exitCode = 1
-}
-if (armOps < TARGET_ARM_OPS) {
-  console.log(`calendar  TARGET MISSED: addWorkingDays ${Math.round(armOps)} ops/s < ${TARGET_ARM_OPS} ops/s`)
-  process.exitCode = 1
-} else {
-  console.log(`calendar  target met: 1,000,000 obligations armed in ${((N / armOps) * 1000).toFixed(0)} ms (< 1 s)`)
-}
+report.target(failures === 0, `${failures} computations failed`)
+report.target(
+  armOps >= TARGET_ARM_OPS,
+  `addWorkingDays ${BenchReport.count(armOps)} ops/s < ${BenchReport.count(TARGET_ARM_OPS)} ops/s`
+)
+report.print("business calendar")

@@ -19,6 +19,7 @@ import * as InMemoryBus from "../src/events/InMemoryBus"
 import * as InMemoryEventStore from "../src/events/InMemoryEventStore"
 import * as Ids from "../src/primitives/Ids"
 import * as Instant from "../src/primitives/Instant"
+import * as BenchReport from "./BenchReport"
 
 const SINGLE = 50_000
 const BATCHES = 10_000
@@ -27,17 +28,8 @@ const CONTENDED_FIBERS = 8
 const CONTENDED_EACH = 250
 const MESSAGES = 20_000
 
-const rows: Array<[string, string, string]> = []
-const row = (what: string, value: string, note = "") => rows.push([what, value, note])
-let failed = false
-const target = (ok: boolean, what: string) => {
-  if (!ok) {
-    failed = true
-    console.error(`events: TARGET MISSED: ${what}`)
-  }
-}
-const perSecond = (count: number, ms: number) => Math.round(count / (ms / 1000))
-const fmt = (value: number) => value.toLocaleString("en-US")
+const report = BenchReport.make("events")
+const { count, millis, perSecond, rate, timed } = BenchReport
 const occurredAt = Instant.unsafeFromIso("2026-10-01T08:00:00+08:00")
 
 let counter = 0
@@ -56,13 +48,6 @@ const event = (n: number): EventStore.NewEvent => ({
   occurredAt
 })
 
-const timed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.gen(function* () {
-    const start = performance.now()
-    const value = yield* effect
-    return [value, performance.now() - start] as const
-  })
-
 const storeBench = Effect.gen(function* () {
   const store = yield* EventStore.EventStore
 
@@ -76,12 +61,8 @@ const storeBench = Effect.gen(function* () {
       for (let i = 0; i < SINGLE; i++) yield* store.append(`case-${i % 1_000}`, Math.floor(i / 1_000), [singles[i]!])
     })
   )
-  row(
-    `append ${fmt(SINGLE)} events one by one (1,000 streams)`,
-    `${fmt(perSecond(SINGLE, singleMs))}/s`,
-    `${singleMs.toFixed(0)} ms`
-  )
-  target(perSecond(SINGLE, singleMs) >= 10_000, "single appends below 10,000 events/s")
+  report.row(`append ${count(SINGLE)} events one by one (1,000 streams)`, rate(SINGLE, singleMs), millis(singleMs))
+  report.target(perSecond(SINGLE, singleMs) >= 10_000, "single appends below 10,000 events/s")
 
   const batches = Array.from({ length: BATCHES }, (_, b) =>
     Array.from({ length: BATCH }, (_, i) => event(b * BATCH + i))
@@ -92,12 +73,8 @@ const storeBench = Effect.gen(function* () {
     })
   )
   const batchEvents = BATCHES * BATCH
-  row(
-    `append ${fmt(batchEvents)} events in batches of ${BATCH}`,
-    `${fmt(perSecond(batchEvents, batchMs))}/s`,
-    `${batchMs.toFixed(0)} ms`
-  )
-  target(perSecond(batchEvents, batchMs) >= 20_000, "batched appends below 20,000 events/s")
+  report.row(`append ${count(batchEvents)} events in batches of ${BATCH}`, rate(batchEvents, batchMs), millis(batchMs))
+  report.target(perSecond(batchEvents, batchMs) >= 20_000, "batched appends below 20,000 events/s")
 
   const [retries, contendedMs] = yield* timed(
     Effect.forEach(
@@ -121,10 +98,10 @@ const storeBench = Effect.gen(function* () {
     )
   )
   const contended = CONTENDED_FIBERS * CONTENDED_EACH
-  row(
-    `${CONTENDED_FIBERS} fibers append ${fmt(contended)} events to one stream`,
-    `${fmt(perSecond(contended, contendedMs))}/s`,
-    `${fmt(retries.reduce((a, b) => a + b, 0))} version conflicts retried`
+  report.row(
+    `${CONTENDED_FIBERS} fibers append ${count(contended)} events to one stream`,
+    rate(contended, contendedMs),
+    `${count(retries.reduce((a, b) => a + b, 0))} version conflicts retried`
   )
 
   const [hot, readStreamMs] = yield* timed(
@@ -134,7 +111,11 @@ const storeBench = Effect.gen(function* () {
       return events
     })
   )
-  row(`readStream of a ${fmt(hot.length)}-event stream`, `${(readStreamMs / 100).toFixed(3)} ms`, "mean of 100")
+  report.row(
+    `readStream of a ${count(hot.length)}-event stream`,
+    `${(readStreamMs / 100).toFixed(3)} ms`,
+    "mean of 100"
+  )
 
   const total = yield* store.lastGlobalPosition
   const [readCount, readAllMs] = yield* timed(
@@ -149,24 +130,16 @@ const storeBench = Effect.gen(function* () {
     })
   )
   if (readCount !== total) throw new Error(`readAll saw ${readCount} of ${total} events`)
-  row(
-    `readAll ${fmt(total)} events in pages of 1,000`,
-    `${fmt(perSecond(total, readAllMs))}/s`,
-    `${readAllMs.toFixed(0)} ms`
-  )
+  report.row(`readAll ${count(total)} events in pages of 1,000`, rate(total, readAllMs), millis(readAllMs))
 
   const [caughtUp, subscribeMs] = yield* timed(
     Stream.runCount(Stream.take(store.subscribe(1, { batchSize: 1_000 }), total))
   )
   if (caughtUp !== total) throw new Error("the subscription missed events")
-  row(
-    `subscribe: catch up over ${fmt(total)} events`,
-    `${fmt(perSecond(total, subscribeMs))}/s`,
-    `${subscribeMs.toFixed(0)} ms`
-  )
-  target(perSecond(total, subscribeMs) >= 500_000, "subscription catch-up below 500,000 events/s")
-  const memory = process.memoryUsage().heapUsed / 1024 / 1024
-  row("heap after the store benchmarks", `${memory.toFixed(0)} MiB`, `${fmt(total)} events stored`)
+  report.row(`subscribe: catch up over ${count(total)} events`, rate(total, subscribeMs), millis(subscribeMs))
+  report.target(perSecond(total, subscribeMs) >= 500_000, "subscription catch-up below 500,000 events/s")
+  const memory = BenchReport.liveMemory().heap / BenchReport.MB
+  report.row("live memory after the store benchmarks", `${memory.toFixed(0)} MiB`, `${count(total)} events stored`)
 }).pipe(Effect.provide(InMemoryEventStore.layer))
 
 const busBench = Effect.gen(function* () {
@@ -185,16 +158,9 @@ const busBench = Effect.gen(function* () {
       yield* Stream.runDrain(Stream.mapEffect(Stream.take(deliveries, MESSAGES), (delivery) => delivery.ack))
     })
   )
-  row(
-    `bus: publish ${fmt(MESSAGES)} messages, consume and ack them`,
-    `${fmt(perSecond(MESSAGES, busMs))}/s`,
-    `${busMs.toFixed(0)} ms`
-  )
-  target(perSecond(MESSAGES, busMs) >= 10_000, "bus publish + consume below 10,000 messages/s")
+  report.row(`bus: publish ${count(MESSAGES)} messages, consume and ack them`, rate(MESSAGES, busMs), millis(busMs))
+  report.target(perSecond(MESSAGES, busMs) >= 10_000, "bus publish + consume below 10,000 messages/s")
 }).pipe(Effect.scoped, Effect.provide(InMemoryBus.layer))
 
 await Effect.runPromise(Effect.andThen(storeBench, busBench))
-const width = Math.max(...rows.map(([what]) => what.length))
-console.log(`\nevents     (in-memory store and bus, node ${process.version})`)
-for (const [what, value, note] of rows) console.log(`events     ${what.padEnd(width)}  ${value.padStart(12)}  ${note}`)
-if (failed) process.exitCode = 1
+report.print("in-memory store and bus")

@@ -23,6 +23,7 @@ import {
   Simulation,
   SimulationEvent
 } from "../src"
+import * as BenchReport from "./BenchReport"
 
 const MATTERS = 20_000
 const TARGET_MATTERS_PER_SECOND = 2_000
@@ -33,14 +34,9 @@ const TARGET_REPORT_SECONDS = 2
 const modelFile = fileURLToPath(new URL("../test/fixtures/simulation/hexi-county.yaml", import.meta.url))
 const model = Result.getOrThrow(ModelParser.parseModel(readFileSync(modelFile, "utf8"), modelFile))
 
-/** Deterministic xorshift in [0, 1). */
-let seed = 0x9e3779b9
-const random = (): number => {
-  seed ^= seed << 13
-  seed ^= seed >>> 17
-  seed ^= seed << 5
-  return (seed >>> 0) / 4_294_967_296
-}
+const report = BenchReport.make("responsibility")
+const { count } = BenchReport
+const random = BenchReport.xorshift32(0x9e3779b9)
 
 const iso = (t: number): string => new Date(t).toISOString()
 const from = Date.parse("2026-01-05T08:30:00+08:00")
@@ -61,26 +57,20 @@ const makeEvents = (): ReadonlyArray<SimulationEvent.SimulationEvent> => {
 }
 
 const events = makeEvents()
-let failed = false
 
-const simulateBegin = performance.now()
-const run = Simulation.simulate(model, events, Instant.unsafeFromIso("2026-12-31T00:00:00+08:00"))
-const simulateSeconds = (performance.now() - simulateBegin) / 1000
-const mattersPerSecond = MATTERS / simulateSeconds
-console.log(
-  `responsibility  simulate ${MATTERS.toLocaleString("en-US")} matters (${events.length.toLocaleString("en-US")} events, ${run.timeline.length.toLocaleString("en-US")} entries)`.padEnd(
-    92
-  ) +
-    `${Math.round(mattersPerSecond).toLocaleString("en-US").padStart(10)} matters/s  (${(simulateSeconds * 1000).toFixed(0)} ms)`
+const [run, simulateMs] = BenchReport.time(() =>
+  Simulation.simulate(model, events, Instant.unsafeFromIso("2026-12-31T00:00:00+08:00"))
 )
-if (run.truncated) {
-  console.error("  MISSED: the simulation stopped early (maxEntries)")
-  failed = true
-}
-if (mattersPerSecond < TARGET_MATTERS_PER_SECOND) {
-  console.error(`  MISSED: target ${TARGET_MATTERS_PER_SECOND} matters/s`)
-  failed = true
-}
+report.row(
+  `simulate ${count(MATTERS)} matters (${count(events.length)} events, ${count(run.timeline.length)} entries)`,
+  `${count(BenchReport.perSecond(MATTERS, simulateMs))} matters/s`,
+  BenchReport.millis(simulateMs)
+)
+report.target(!run.truncated, "the simulation stopped early (maxEntries)")
+report.target(
+  BenchReport.perSecond(MATTERS, simulateMs) >= TARGET_MATTERS_PER_SECOND,
+  `simulation below ${count(TARGET_MATTERS_PER_SECOND)} matters/s`
+)
 
 const settings = Option.getOrThrow(ResponsibilityModule.escalationOf(model))
 const table = Escalation.table(settings, model.version)
@@ -100,35 +90,38 @@ const facts = Schema.decodeUnknownSync(Escalation.Facts)({
   repeats: 1,
   parties: 3
 })
-let fired = 0
-const evaluateBegin = performance.now()
-for (let i = 0; i < EVALUATIONS; i++) fired += Escalation.evaluate(table, facts).length
-const evaluationsPerSecond = EVALUATIONS / ((performance.now() - evaluateBegin) / 1000)
-console.log(
-  `responsibility  Escalation.evaluate, 3-rule table`.padEnd(92) +
-    `${Math.round(evaluationsPerSecond).toLocaleString("en-US").padStart(10)} evals/s    (fired ${fired.toLocaleString("en-US")})`
+const [fired, evaluateMs] = BenchReport.time(() => {
+  let sum = 0
+  for (let i = 0; i < EVALUATIONS; i++) sum += Escalation.evaluate(table, facts).length
+  return sum
+})
+report.row(
+  `Escalation.evaluate, ${table.rules.length}-rule table`,
+  `${count(BenchReport.perSecond(EVALUATIONS, evaluateMs))} evals/s`,
+  `fired ${count(fired)}`
 )
-if (evaluationsPerSecond < TARGET_EVALUATIONS_PER_SECOND) {
-  console.error(`  MISSED: target ${TARGET_EVALUATIONS_PER_SECOND} evaluations/s`)
-  failed = true
-}
+report.target(
+  BenchReport.perSecond(EVALUATIONS, evaluateMs) >= TARGET_EVALUATIONS_PER_SECOND,
+  `Escalation.evaluate below ${count(TARGET_EVALUATIONS_PER_SECOND)} evaluations/s`
+)
 
 const context = AccountabilityReport.contextOf(model, run.until)
-const reportBegin = performance.now()
-const report = AccountabilityReport.forUnit(
-  run.records,
-  "hexi.town.liushu.g1.station",
-  { from: Instant.unsafeFromIso("2026-01-01T00:00:00+08:00"), to: Instant.unsafeFromIso("2027-01-01T00:00:00+08:00") },
-  context
+const [traced, reportMs] = BenchReport.time(() =>
+  AccountabilityReport.forUnit(
+    run.records,
+    "hexi.town.liushu.g1.station",
+    {
+      from: Instant.unsafeFromIso("2026-01-01T00:00:00+08:00"),
+      to: Instant.unsafeFromIso("2027-01-01T00:00:00+08:00")
+    },
+    context
+  )
 )
-const reportSeconds = (performance.now() - reportBegin) / 1000
-console.log(
-  `responsibility  forUnit over ${run.records.length.toLocaleString("en-US")} records`.padEnd(92) +
-    `${(reportSeconds * 1000).toFixed(0).padStart(10)} ms        (judged ${report.judged.toLocaleString("en-US")}, on time ${((report.onTimeShare ?? 0) * 100).toFixed(1)}%)`
+report.row(
+  `forUnit over ${count(run.records.length)} records`,
+  BenchReport.millis(reportMs),
+  `judged ${count(traced.judged)}, on time ${((traced.onTimeShare ?? 0) * 100).toFixed(1)}%`
 )
-if (reportSeconds > TARGET_REPORT_SECONDS) {
-  console.error(`  MISSED: target ${TARGET_REPORT_SECONDS} s`)
-  failed = true
-}
+report.target(reportMs <= TARGET_REPORT_SECONDS * 1000, `backward tracing slower than ${TARGET_REPORT_SECONDS} s`)
 
-if (failed) process.exitCode = 1
+report.print("Hexi test county, 2026")

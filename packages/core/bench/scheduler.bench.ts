@@ -16,50 +16,18 @@
  */
 import { Effect, Schema } from "effect"
 import { DeadlineScheduler, Ids, InMemoryDeadlineScheduler, type Instant } from "../src"
+import * as BenchReport from "./BenchReport"
 
 const N = 1_000_000
 const SMALLER = [10_000, 100_000]
 const DUE_PER_TICK = 1_000
 const TICKS = 25
-const MB = 1024 * 1024
 const NOW = Date.parse("2026-11-21T00:00:00Z")
 const DAY = 86_400_000
 
-const gc = (): void => {
-  const collect = (globalThis as { gc?: () => void }).gc
-  if (collect !== undefined) {
-    collect()
-    collect()
-  }
-}
-
-/** Live memory: the JS heap plus array buffers (the typed arrays live outside the heap). */
-const memory = () => {
-  gc()
-  const usage = process.memoryUsage()
-  return { heap: usage.heapUsed + usage.arrayBuffers, rss: usage.rss }
-}
-
-const rows: Array<[string, string, string]> = []
-const row = (what: string, value: string, note = "") => rows.push([what, value, note])
-let failed = false
-const target = (ok: boolean, what: string) => {
-  if (!ok) {
-    failed = true
-    console.error(`scheduler: TARGET MISSED: ${what}`)
-  }
-}
-
-/** Deterministic xorshift32 in [0, 1). */
-const random = (() => {
-  let seed = 0x9e3779b9
-  return () => {
-    seed ^= seed << 13
-    seed ^= seed >>> 17
-    seed ^= seed << 5
-    return (seed >>> 0) / 4_294_967_296
-  }
-})()
+const { MB, count, liveMemory: memory, median, seconds } = BenchReport
+const report = BenchReport.make("scheduler")
+const random = BenchReport.xorshift32(0x9e3779b9)
 
 /** Obligation ids as they really are: UUIDv7 strings (36 characters). */
 const makeKeys = (count: number): Array<DeadlineScheduler.TimerKey> => {
@@ -86,11 +54,6 @@ const armAll = (scheduler: DeadlineScheduler.DeadlineSchedulerShape, keys: Reado
       for (let i = 0; i < keys.length; i++) yield* scheduler.arm(keys[i]!, futureDue(), 1)
     })
   )
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1]!
-}
 
 /**
  * Median time of one tick that takes DUE_PER_TICK timers: before each tick, that many
@@ -127,7 +90,7 @@ const tickCost = (
 }
 
 const run = () => {
-  if ((globalThis as { gc?: () => void }).gc === undefined) {
+  if (!BenchReport.canCollectGarbage) {
     console.warn("scheduler: run node with --expose-gc for exact memory figures")
   }
   const m0 = memory()
@@ -135,15 +98,13 @@ const run = () => {
   let made: InMemoryDeadlineScheduler.InMemoryDeadlineScheduler | undefined = Effect.runSync(
     InMemoryDeadlineScheduler.make()
   )
-  const armStart = performance.now()
-  armAll(made.scheduler, keys)
-  const armMs = performance.now() - armStart
+  const [, armMs] = BenchReport.time(() => armAll(made!.scheduler, keys!))
   const stats = Effect.runSync(made.scheduler.stats)
   if (stats.armed !== N) throw new Error(`expected ${N} armed, got ${stats.armed}`)
-  row(
+  report.row(
     "arm 1,000,000 timers (service, validated)",
-    `${(armMs / 1000).toFixed(2)} s`,
-    `${Math.round(N / (armMs / 1000)).toLocaleString("en-US")} arms/s`
+    seconds(armMs),
+    `${count(BenchReport.perSecond(N, armMs))} arms/s`
   )
 
   // memory of the scheduler with its keys: drop our own key array first, keep a few
@@ -152,12 +113,12 @@ const run = () => {
   const m1 = memory()
   const heapMb = (m1.heap - m0.heap) / MB
   const rssMb = (m1.rss - m0.rss) / MB
-  row(
+  report.row(
     "memory, 1M armed timers (keys included)",
     `${heapMb.toFixed(0)} MB live`,
     `${rssMb.toFixed(0)} MB RSS delta, ${((m1.heap - m0.heap) / N).toFixed(0)} B/timer`
   )
-  target(
+  report.target(
     heapMb <= 1024 && rssMb <= 1024,
     `1M armed timers use ${heapMb.toFixed(0)} MB heap / ${rssMb.toFixed(0)} MB RSS (target ≤ 1024 MB)`
   )
@@ -172,56 +133,51 @@ const run = () => {
   }
   costs.push([N, large])
   for (const [size, cost] of costs) {
-    row(
-      `tick: take ${DUE_PER_TICK} due of ${size.toLocaleString("en-US")}`,
+    report.row(
+      `tick: take ${DUE_PER_TICK} due of ${count(size)}`,
       `${cost.take.toFixed(2)} ms`,
       `${((cost.take * 1e6) / DUE_PER_TICK).toFixed(0)} ns/timer; peek (due) ${cost.peek.toFixed(2)} ms; median of ${TICKS}`
     )
   }
   const ratio = large.take / costs[0]![1].take
-  row(
+  report.row(
     "tick cost 1,000,000 vs 10,000 armed",
     `${ratio.toFixed(1)}×`,
     "100× more timers not yet due (a scan would be 100×)"
   )
-  target(ratio <= 10, `tick cost grew ${ratio.toFixed(1)}× for 100× more timers (target ≤ 10×)`)
+  report.target(ratio <= 10, `tick cost grew ${ratio.toFixed(1)}× for 100× more timers (target ≤ 10×)`)
 
   // restart: export the durable rows, let the old process "die", rebuild from the rows
-  const exportStart = performance.now()
-  const snapshot = Effect.runSync(made.snapshot)
-  const exportMs = performance.now() - exportStart
-  row("export 1M rows (snapshot)", `${(exportMs / 1000).toFixed(2)} s`)
-  const decodeStart = performance.now()
-  const decoded = Schema.decodeUnknownSync(DeadlineScheduler.SchedulerSnapshot)(snapshot)
-  const decodeMs = performance.now() - decodeStart
-  row("decode 1M rows with the Schema", `${(decodeMs / 1000).toFixed(2)} s`, "what a store does with rows it reads")
+  const [snapshot, exportMs] = BenchReport.time(() => Effect.runSync(made!.snapshot))
+  report.row("export 1M rows (snapshot)", seconds(exportMs))
+  const [decoded, decodeMs] = BenchReport.time(() =>
+    Schema.decodeUnknownSync(DeadlineScheduler.SchedulerSnapshot)(snapshot)
+  )
+  report.row("decode 1M rows with the Schema", seconds(decodeMs), "what a store does with rows it reads")
   made = undefined
   const beforeRebuild = memory()
-  const rebuildStart = performance.now()
-  const rebuilt = Effect.runSync(InMemoryDeadlineScheduler.make(decoded))
-  const rebuildMs = performance.now() - rebuildStart
+  const [rebuilt, rebuildMs] = BenchReport.time(() => Effect.runSync(InMemoryDeadlineScheduler.make(decoded)))
   const afterRebuild = memory()
   const rebuiltStats = Effect.runSync(rebuilt.scheduler.stats)
   if (rebuiltStats.armed + rebuiltStats.fired !== N) throw new Error("rebuild lost timers")
   const overdue = Effect.runSync(rebuilt.scheduler.due((NOW + 2 * DAY) as Instant.Instant, 10))
   if (overdue.length === 0) throw new Error("nothing due after restart")
   const peakMb = process.resourceUsage().maxRSS / 1024
-  row(
+  report.row(
     "rebuild 1M timers after restart (heapify)",
-    `${(rebuildMs / 1000).toFixed(2)} s`,
+    seconds(rebuildMs),
     `+${((afterRebuild.heap - beforeRebuild.heap) / MB).toFixed(0)} MB heap; process peak RSS ${peakMb.toFixed(0)} MB`
   )
-  target(
+  report.target(
     rebuildMs + decodeMs <= 10_000,
     `decode + rebuild took ${((rebuildMs + decodeMs) / 1000).toFixed(1)} s (target ≤ 10 s)`
   )
-  target(afterRebuild.rss <= 1024 * MB, `RSS after rebuild ${(afterRebuild.rss / MB).toFixed(0)} MB (target ≤ 1024 MB)`)
+  report.target(
+    afterRebuild.rss <= 1024 * MB,
+    `RSS after rebuild ${(afterRebuild.rss / MB).toFixed(0)} MB (target ≤ 1024 MB)`
+  )
 
-  const width = Math.max(...rows.map(([what]) => what.length))
-  console.log(`\nscheduler  (${N.toLocaleString("en-US")} open obligations, node ${process.version})`)
-  for (const [what, value, note] of rows)
-    console.log(`scheduler  ${what.padEnd(width)}  ${value.padStart(12)}  ${note}`)
-  if (failed) process.exitCode = 1
+  report.print(`${count(N)} open obligations`)
 }
 
 run()

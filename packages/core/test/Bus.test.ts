@@ -1,7 +1,8 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Ref, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Bus, EventStore, Ids, InMemoryBus, InMemoryEventStore, Instant } from "../src"
+import { Bus, EventStore, Ids, InMemoryBus, InMemoryEventStore } from "../src"
+import { makeMessage, occurredAt } from "./BusFixtures"
 
 describe("Bus subjects", () => {
   it("matches NATS-style patterns", () => {
@@ -66,27 +67,6 @@ describe("Bus subjects", () => {
     })
   )
 })
-
-const occurredAt = Instant.unsafeFromIso("2026-10-01T08:00:00+08:00")
-
-const makeMessage = (subject: string) =>
-  Effect.map(
-    Ids.makeEventId,
-    (eventId): Bus.BusMessage => ({
-      subject,
-      event: {
-        eventId,
-        streamId: "case-1",
-        streamVersion: 1,
-        globalPosition: 1,
-        type: "PetitionRegistered",
-        schemaVersion: 1,
-        data: {},
-        metadata: {},
-        occurredAt
-      }
-    })
-  )
 
 describe("Bus.consume", () => {
   it.effect("acks handled messages and redelivers failed ones after the retry delay", () =>

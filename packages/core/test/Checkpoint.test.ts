@@ -1,10 +1,19 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Ref, Result } from "effect"
 import { TestClock } from "effect/testing"
-import { Checkpoint, Ledger, LedgerMerkleTree, LedgerStore } from "../src"
+import { Checkpoint, Instant, Ledger, LedgerMerkleTree, LedgerStore } from "../src"
 import { sampleLedgerEntry } from "../src/testing"
 
 const ledgerId = Checkpoint.LedgerId.make("lanxi.accountability")
+
+/** What a checkpoint of the empty ledger signs. */
+const emptyContent: Checkpoint.CheckpointContent = {
+  ledgerId,
+  size: 0,
+  hash: Ledger.GENESIS_HASH,
+  merkleRoot: LedgerMerkleTree.root([]),
+  issuedAt: Instant.fromMillis(0)
+}
 
 /** A store with `count` sample entries, and the store's records. */
 const filledStore = (count: number) =>
@@ -138,15 +147,8 @@ describe("Checkpoint", () => {
       const keys = yield* Checkpoint.generateKeyPair
       const pem = yield* Checkpoint.privateKeyToPem(keys.privateKey)
       assert.match(pem, /^-----BEGIN PRIVATE KEY-----/)
-      const content = {
-        ledgerId,
-        size: 0,
-        hash: Ledger.GENESIS_HASH,
-        merkleRoot: LedgerMerkleTree.root([]),
-        issuedAt: 0 as never
-      }
-      const fromPem = yield* Checkpoint.sign(content, pem)
-      const fromJwk = yield* Checkpoint.sign(content, keys.privateKey)
+      const fromPem = yield* Checkpoint.sign(emptyContent, pem)
+      const fromJwk = yield* Checkpoint.sign(emptyContent, keys.privateKey)
       assert.deepStrictEqual(fromPem, fromJwk, "Ed25519 signatures are deterministic")
       assert.strictEqual(
         (yield* Checkpoint.verifyCheckpoint(fromPem, keys.publicKey)).keyId,
@@ -160,14 +162,7 @@ describe("Checkpoint", () => {
       const one = yield* Checkpoint.generateKeyPair
       const two = yield* Checkpoint.generateKeyPair
       const mixed = { ...one.privateKey, x: two.publicKey.x }
-      const content = {
-        ledgerId,
-        size: 0,
-        hash: Ledger.GENESIS_HASH,
-        merkleRoot: LedgerMerkleTree.root([]),
-        issuedAt: 0 as never
-      }
-      assert.include(yield* rejection(Checkpoint.sign(content, mixed)), { _tag: "SigningKeyInvalid" })
+      assert.include(yield* rejection(Checkpoint.sign(emptyContent, mixed)), { _tag: "SigningKeyInvalid" })
     })
   )
 

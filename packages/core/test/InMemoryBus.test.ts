@@ -1,32 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Bus, Ids, InMemoryBus, Instant } from "../src"
+import { Bus, InMemoryBus } from "../src"
 import { busContract } from "../src/testing"
+import { makeMessage, registered as subject } from "./BusFixtures"
 
 busContract("InMemoryBus", () => InMemoryBus.layer)
-
-const occurredAt = Instant.unsafeFromIso("2026-10-01T08:00:00+08:00")
-const subject = "gw.lanxi.petition.petition-registered"
-
-const makeMessage = (data: { readonly [key: string]: ReadonlyArray<number> } = {}) =>
-  Effect.map(
-    Ids.makeEventId,
-    (eventId): Bus.BusMessage => ({
-      subject,
-      event: {
-        eventId,
-        streamId: "case-1",
-        streamVersion: 1,
-        globalPosition: 1,
-        type: "PetitionRegistered",
-        schemaVersion: 1,
-        data,
-        metadata: {},
-        occurredAt
-      }
-    })
-  )
 
 describe("InMemoryBus", () => {
   it.effect("redelivers a delivery left unsettled for ackWait, by the Clock", () =>
@@ -87,7 +66,7 @@ describe("InMemoryBus", () => {
     Effect.gen(function* () {
       const bus = yield* Bus.Bus
       const data = { list: [1, 2] }
-      const message = yield* makeMessage(data)
+      const message = yield* makeMessage(subject, data)
       yield* bus.publish(message)
       data.list.push(3)
       const pull = yield* Stream.toPull(yield* bus.subscribe({ durable: "copy", subject }))

@@ -63,22 +63,30 @@ const open = (r: ObligationRule.ObligationRule, at: Instant.Instant, version = "
   at
 })
 
+/** What `open(r, at)` decides when the calendar puts the due time at `due` and the warnings at `warnings`. */
+const openedEvent = (
+  r: ObligationRule.ObligationRule,
+  at: Instant.Instant,
+  due: Instant.Instant,
+  warnings: ReadonlyArray<Obligation.PlannedWarning> = []
+): Obligation.ObligationOpened => ({
+  _tag: "ObligationOpened",
+  obligationId: id,
+  subject,
+  owner,
+  terms: ObligationPolicy.termsOf(r, "2026.1"),
+  at,
+  due,
+  provisional: false,
+  warnings
+})
+
 describe("Obligation: a 60-day handling limit with one 30-day extension (信访工作条例 art. 32)", () => {
   const spec = DeciderSpec.given(Obligation.decider(wholeDays))
   const openedAt = t("2026-06-01T09:00:00+08:00")
   // 60 days after Mon 1 June (that day not counted) is Fri 31 July; due at its end.
   const due = t("2026-08-01T00:00:00+08:00")
-  const opened: Obligation.ObligationOpened = {
-    _tag: "ObligationOpened",
-    obligationId: id,
-    subject,
-    owner,
-    terms: ObligationPolicy.termsOf(handle, "2026.1"),
-    at: openedAt,
-    due,
-    provisional: false,
-    warnings: []
-  }
+  const opened = openedEvent(handle, openedAt, due)
   const approval: Obligation.Approval = {
     approver: leader,
     reasonCode: "complex-facts",
@@ -250,17 +258,7 @@ describe("Obligation: 15 working days across National Day 2026 (Oct 1–7 off, S
     { share: 0.5, at: t("2026-10-14T09:15:00+08:00") },
     { share: 0.8, at: t("2026-10-20T16:24:00+08:00") }
   ]
-  const opened: Obligation.ObligationOpened = {
-    _tag: "ObligationOpened",
-    obligationId: id,
-    subject,
-    owner,
-    terms: ObligationPolicy.termsOf(complaint, "2026.1"),
-    at: openedAt,
-    due,
-    provisional: false,
-    warnings
-  }
+  const opened = openedEvent(complaint, openedAt, due, warnings)
 
   it("falls due at the close of the 15th working day, counting the make-up Saturday and skipping the holiday", () => {
     spec([]).when(open(complaint, openedAt)).then([opened])
@@ -318,23 +316,13 @@ describe("Obligation: a pause for a hearing", () => {
   const openedAt = t("2026-11-02T09:00:00+08:00")
   // 15 working days after Mon 2 Nov: 3–6, 9–13, 16–20, 23 Nov → due Mon 23 Nov 17:30.
   const due = t("2026-11-23T17:30:00+08:00")
-  const opened: Obligation.ObligationOpened = {
-    _tag: "ObligationOpened",
-    obligationId: id,
-    subject,
-    owner,
-    terms: ObligationPolicy.termsOf(complaint, "2026.1"),
-    at: openedAt,
-    due,
-    provisional: false,
-    // Budget 6.5 h on 2 Nov + 105 h = 111.5 h.
-    // 50% = 55.75 h: 6.5 h + 7 days (3–6, 9–11 Nov) = 55.5 h, +0.25 h on Thu 12 Nov → 08:45.
-    // 80% = 89.2 h: 6.5 h + 11 days (… 17 Nov) = 83.5 h, +5.7 h on Wed 18 Nov: 3.5 h + 2.2 h → 16:12.
-    warnings: [
-      { share: 0.5, at: t("2026-11-12T08:45:00+08:00") },
-      { share: 0.8, at: t("2026-11-18T16:12:00+08:00") }
-    ]
-  }
+  // Budget 6.5 h on 2 Nov + 105 h = 111.5 h.
+  // 50% = 55.75 h: 6.5 h + 7 days (3–6, 9–11 Nov) = 55.5 h, +0.25 h on Thu 12 Nov → 08:45.
+  // 80% = 89.2 h: 6.5 h + 11 days (… 17 Nov) = 83.5 h, +5.7 h on Wed 18 Nov: 3.5 h + 2.2 h → 16:12.
+  const opened = openedEvent(complaint, openedAt, due, [
+    { share: 0.5, at: t("2026-11-12T08:45:00+08:00") },
+    { share: 0.8, at: t("2026-11-18T16:12:00+08:00") }
+  ])
   const paused: Obligation.ObligationPaused = {
     _tag: "ObligationPaused",
     obligationId: id,

@@ -109,30 +109,23 @@ responsibility:
   })
 
   it("reports the overlay's problems with its file, line, path and rule", () => {
-    const result = PolicyOverlay.apply(
-      model,
-      `responsibility:
+    // An escalation rule that names a role the model does not have.
+    const mayorLeader = `responsibility:
   escalation:
     hitPolicy: first
     rules:
       - { id: x, when: { overdue: true }, actions: [{ do: assign-leader, role: mayor }] }
-  deadline: []
+`
+    const result = PolicyOverlay.apply(
+      model,
+      `${mayorLeader}  deadline: []
 `,
       "bad.yaml"
     )
     expect(Result.isFailure(result) && result.failure.problems.map((p) => p.render())).toEqual([
       'bad.yaml:6:3  responsibility.deadline  unknown field "deadline"; expected one of: deadlines, escalation  [schema.unknown-key]'
     ])
-    const cross = PolicyOverlay.apply(
-      model,
-      `responsibility:
-  escalation:
-    hitPolicy: first
-    rules:
-      - { id: x, when: { overdue: true }, actions: [{ do: assign-leader, role: mayor }] }
-`,
-      "bad.yaml"
-    )
+    const cross = PolicyOverlay.apply(model, mayorLeader, "bad.yaml")
     expect(Result.isFailure(cross) && cross.failure.problems.map((p) => p.render())).toEqual([
       'bad.yaml:5:74  responsibility.escalation.rules[0].actions[0].role  "mayor" is not a role of this model (roles: grid-worker, case-handler, leader, supervisor)  [escalation.unknown-role]'
     ])

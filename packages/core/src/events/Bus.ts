@@ -44,7 +44,7 @@
  */
 import { Context, Duration, Effect, Exit, Result, Schema, type Scope, Stream } from "effect"
 import { EventEnvelope, EventStore, type ReadError } from "./EventStore"
-import { decoder } from "./internal/issues"
+import { atPath, decoder } from "./internal/issues"
 
 // ---------------------------------------------------------------------------
 // Subjects
@@ -190,7 +190,7 @@ export class InvalidBusRequest extends Schema.TaggedError<InvalidBusRequest>()("
   reason: Schema.String
 }) {
   override get message(): string {
-    return `${this.operation}: ${this.path === "" ? "" : `${this.path}: `}${this.reason}`
+    return `${this.operation}: ${atPath(this.path, this.reason)}`
   }
 }
 

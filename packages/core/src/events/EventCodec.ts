@@ -29,7 +29,7 @@
  */
 import { Effect, Result, Schema, type SchemaIssue, SchemaParser } from "effect"
 import type { EventEnvelope, NewEvent } from "./EventStore"
-import { firstProblem } from "./internal/issues"
+import { atPath, firstProblem } from "./internal/issues"
 
 /** An event as the store keeps it: type, schema version and JSON data. */
 export interface EncodedEvent {
@@ -56,7 +56,7 @@ export class EventEncodingError extends Schema.TaggedError<EventEncodingError>()
   reason: Schema.String
 }) {
   override get message(): string {
-    return `cannot encode ${this.type}: ${this.path === "" ? "" : `${this.path}: `}${this.reason}`
+    return `cannot encode ${this.type}: ${atPath(this.path, this.reason)}`
   }
 }
 
@@ -70,7 +70,7 @@ export class EventDecodingError extends Schema.TaggedError<EventDecodingError>()
 }) {
   override get message(): string {
     const where = this.eventId === "" ? "" : ` (event ${this.eventId})`
-    return `cannot decode ${this.type} v${this.schemaVersion}${where}: ${this.path === "" ? "" : `${this.path}: `}${this.reason}`
+    return `cannot decode ${this.type} v${this.schemaVersion}${where}: ${atPath(this.path, this.reason)}`
   }
 }
 

@@ -53,7 +53,7 @@
 import { Context, Effect, Option, Result, Schema, Stream } from "effect"
 import { EventId } from "../primitives/Ids"
 import { Instant } from "../primitives/Instant"
-import { decoder } from "./internal/issues"
+import { atPath, decoder } from "./internal/issues"
 
 // ---------------------------------------------------------------------------
 // Values
@@ -223,7 +223,7 @@ export class InvalidStoreRequest extends Schema.TaggedError<InvalidStoreRequest>
   reason: Schema.String
 }) {
   override get message(): string {
-    return `${this.operation}: ${this.path === "" ? "" : `${this.path}: `}${this.reason}`
+    return `${this.operation}: ${atPath(this.path, this.reason)}`
   }
 }
 

@@ -155,45 +155,54 @@ const formatter = SchemaIssue.makeFormatterDefault()
 
 const keyFailure = (detail: string) => Result.fail(new SigningKeyInvalid({ detail }))
 
-const importPublicKey = (
-  publicKey: Ed25519PublicJwk | string
-): Result.Result<{ key: KeyObject; jwk: Ed25519PublicJwk }, SigningKeyInvalid> => {
+/** Imports a key with `create`, which may throw, and checks that it is an Ed25519 key. */
+const importEd25519 = (
+  which: "public" | "private",
+  create: () => KeyObject
+): Result.Result<KeyObject, SigningKeyInvalid> => {
   let key: KeyObject
   try {
-    key =
+    key = create()
+  } catch (cause) {
+    return keyFailure(`cannot import the ${which} key: ${String(cause)}`)
+  }
+  return key.asymmetricKeyType === "ed25519"
+    ? Result.succeed(key)
+    : keyFailure(`expected an Ed25519 key, got ${key.asymmetricKeyType}`)
+}
+
+const importPublicKey = (
+  publicKey: Ed25519PublicJwk | string
+): Result.Result<{ key: KeyObject; jwk: Ed25519PublicJwk }, SigningKeyInvalid> =>
+  Result.map(
+    importEd25519("public", () =>
       typeof publicKey === "string"
         ? createPublicKey(publicKey)
         : createPublicKey({ key: { kty: publicKey.kty, crv: publicKey.crv, x: publicKey.x }, format: "jwk" })
-  } catch (cause) {
-    return keyFailure(`cannot import the public key: ${String(cause)}`)
-  }
-  if (key.asymmetricKeyType !== "ed25519") return keyFailure(`expected an Ed25519 key, got ${key.asymmetricKeyType}`)
-  const exported = key.export({ format: "jwk" })
-  return Result.succeed({ key, jwk: { kty: "OKP", crv: "Ed25519", x: String(exported.x) } })
-}
+    ),
+    (key) => ({ key, jwk: { kty: "OKP", crv: "Ed25519", x: String(key.export({ format: "jwk" }).x) } })
+  )
 
 /** A signing key: an Ed25519 private JWK, or a PKCS#8 PEM string. */
 export type SigningKey = Ed25519PrivateJwk | string
 
 const importPrivateKey = (
   privateKey: SigningKey
-): Result.Result<{ key: KeyObject; publicJwk: Ed25519PublicJwk }, SigningKeyInvalid> => {
-  let key: KeyObject
-  try {
-    key =
+): Result.Result<{ key: KeyObject; publicJwk: Ed25519PublicJwk }, SigningKeyInvalid> =>
+  Result.flatMap(
+    importEd25519("private", () =>
       typeof privateKey === "string"
         ? createPrivateKey(privateKey)
         : createPrivateKey({ key: { ...privateKey }, format: "jwk" })
-  } catch (cause) {
-    return keyFailure(`cannot import the private key: ${String(cause)}`)
-  }
-  if (key.asymmetricKeyType !== "ed25519") return keyFailure(`expected an Ed25519 key, got ${key.asymmetricKeyType}`)
-  const x = String(createPublicKey(key).export({ format: "jwk" }).x)
-  if (typeof privateKey !== "string" && x !== privateKey.x) {
-    return keyFailure("the private key's x does not belong to its d")
-  }
-  return Result.succeed({ key, publicJwk: { kty: "OKP", crv: "Ed25519", x } })
-}
+    ),
+    (key) => {
+      const x = String(createPublicKey(key).export({ format: "jwk" }).x)
+      if (typeof privateKey !== "string" && x !== privateKey.x) {
+        return keyFailure("the private key's x does not belong to its d")
+      }
+      return Result.succeed({ key, publicJwk: { kty: "OKP", crv: "Ed25519", x } })
+    }
+  )
 
 /** A private key (JWK) as PKCS#8 PEM, for operators who keep keys as PEM files. */
 export const privateKeyToPem = (privateKey: Ed25519PrivateJwk): Effect.Effect<string, SigningKeyInvalid> =>

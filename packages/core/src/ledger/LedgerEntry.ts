@@ -160,13 +160,17 @@ export class LedgerEntryInvalid extends Schema.TaggedError<LedgerEntryInvalid>()
 const formatter = SchemaIssue.makeFormatterDefault()
 const encodeStrict = Schema.encodeUnknownResult(LedgerEntry, strictParseOptions)
 const decodeStrict = Schema.decodeUnknownResult(LedgerEntry, strictParseOptions)
+const invalid =
+  (index: number) =>
+  (error: Schema.SchemaError): LedgerEntryInvalid =>
+    new LedgerEntryInvalid({ index, issue: formatter(error.issue) })
 
 /**
  * Encodes an entry to its JSON form, rejecting anything the schema does not allow
  * (including extra fields smuggled past the type checker). `index` only labels errors.
  */
 export const encodeResult = (entry: LedgerEntry, index = 0): Result.Result<LedgerEntryEncoded, LedgerEntryInvalid> =>
-  Result.mapError(encodeStrict(entry), (error) => new LedgerEntryInvalid({ index, issue: formatter(error.issue) }))
+  Result.mapError(encodeStrict(entry), invalid(index))
 
 /** {@link encodeResult} as an Effect. */
 export const encode = (entry: LedgerEntry, index = 0): Effect.Effect<LedgerEntryEncoded, LedgerEntryInvalid> =>
@@ -174,8 +178,4 @@ export const encode = (entry: LedgerEntry, index = 0): Effect.Effect<LedgerEntry
 
 /** Decodes untrusted input (HTTP, files, events) into an entry, strictly. */
 export const decode = (input: unknown, index = 0): Effect.Effect<LedgerEntry, LedgerEntryInvalid> =>
-  Effect.suspend(() =>
-    Effect.fromResult(
-      Result.mapError(decodeStrict(input), (error) => new LedgerEntryInvalid({ index, issue: formatter(error.issue) }))
-    )
-  )
+  Effect.suspend(() => Effect.fromResult(Result.mapError(decodeStrict(input), invalid(index))))

@@ -25,7 +25,7 @@
  * ```
  * @module
  */
-import { Effect, Option, Schema } from "effect"
+import { Data, Effect, Option, Schema } from "effect"
 import type { BusinessCalendar } from "../calendar/BusinessCalendar"
 import type * as CalendarSpec from "../calendar/CalendarSpec"
 import { DisplayName, TierName } from "../jurisdiction/Jurisdiction"
@@ -100,27 +100,6 @@ export type JurisdictionSource =
 
 /** The parts a {@link LocalityModel} is made of. */
 export interface LocalityModelParts {
-  readonly file: string
-  readonly version: string
-  readonly locality: LocalityInfo
-  readonly tiers: ReadonlyArray<TierName>
-  readonly leavesAllowedAt: ReadonlyArray<TierName>
-  readonly jurisdictionSource: JurisdictionSource
-  readonly jurisdictions: JurisdictionTree
-  readonly calendar: CalendarSpec.CalendarSpec
-  readonly businessCalendar: BusinessCalendar
-  readonly organization: Organization
-  readonly privacyClasses: ReadonlyArray<PrivacyClass>
-  readonly modules: ReadonlyMap<string, unknown>
-  readonly registry: ModuleRegistry
-}
-
-/**
- * A loaded, checked locality model with its derived objects: the
- * {@link JurisdictionTree}, the {@link Organization}, the {@link BusinessCalendar}, and the decoded
- * settings of each enabled module (read them with {@link LocalityModel.settings}).
- */
-export class LocalityModel implements LocalityModelParts {
   /** The file it was read from. */
   readonly file: string
   /** Policy version. */
@@ -141,23 +120,15 @@ export class LocalityModel implements LocalityModelParts {
   readonly modules: ReadonlyMap<string, unknown>
   /** The registry the model was checked against. */
   readonly registry: ModuleRegistry
+}
 
-  constructor(parts: LocalityModelParts) {
-    this.file = parts.file
-    this.version = parts.version
-    this.locality = parts.locality
-    this.tiers = parts.tiers
-    this.leavesAllowedAt = parts.leavesAllowedAt
-    this.jurisdictionSource = parts.jurisdictionSource
-    this.jurisdictions = parts.jurisdictions
-    this.calendar = parts.calendar
-    this.businessCalendar = parts.businessCalendar
-    this.organization = parts.organization
-    this.privacyClasses = parts.privacyClasses
-    this.modules = parts.modules
-    this.registry = parts.registry
-  }
-
+/**
+ * A loaded, checked locality model with its derived objects: the
+ * {@link JurisdictionTree}, the {@link Organization}, the {@link BusinessCalendar}, and the decoded
+ * settings of each enabled module (read them with {@link LocalityModel.settings}).
+ * Made from its {@link LocalityModelParts}: `new LocalityModel(parts)`.
+ */
+export class LocalityModel extends Data.Class<LocalityModelParts> {
   /** Whether the model enables a module. */
   enables(moduleName: string): boolean {
     return this.modules.has(moduleName)

@@ -71,12 +71,8 @@ export interface ModuleManifest<Settings = unknown> {
  * Any manifest, whatever its settings type: what registries store. Every
  * `ModuleManifest<S>` is assignable to it.
  */
-export interface Any {
-  readonly name: string
-  readonly version: string
-  readonly description: string
-  readonly settings: Schema.Decoder<unknown>
-  readonly permissions: Readonly<Record<string, Permission.Declaration>>
+export interface Any extends Omit<ModuleManifest, "validate"> {
+  /** The manifest's cross-field checks; `never` settings, so that any `validate` fits. */
   readonly validate?:
     | ((settings: never, context: ModelContext) => ReadonlyArray<SchemaProblems.SchemaProblem>)
     | undefined

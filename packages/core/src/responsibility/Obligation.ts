@@ -537,7 +537,7 @@ export type Status = "open" | "paused" | "overdue" | "fulfilled-on-time" | "fulf
 export const runningStatuses: ReadonlyArray<Status> = ["open", "paused", "overdue"]
 
 /** Whether an obligation in this status still runs. */
-export const isRunning = (status: Status): boolean => status === "open" || status === "paused" || status === "overdue"
+export const isRunning = (status: Status): boolean => runningStatuses.includes(status)
 
 /** An opened obligation, folded from its events. */
 export interface Obligation {
@@ -888,16 +888,26 @@ const extend = (calendar: BusinessCalendar, state: Obligation, command: Extend):
   })
 }
 
+/** The due time in force when a running obligation closes at `at`, and how late that is. */
+const closing = (
+  calendar: BusinessCalendar,
+  state: Obligation,
+  at: Instant
+): CalendarResult<{ readonly due: Instant; readonly lateBy: number }> =>
+  Result.gen(function* () {
+    const { due } = yield* effectiveDue(calendar, state, at)
+    return { due, lateBy: yield* lateness(calendar, due, at, state.terms.within.unit) }
+  })
+
 const fulfil = (calendar: BusinessCalendar, state: Obligation, command: Fulfil): Decision =>
   Result.gen(function* () {
-    const deadline = yield* effectiveDue(calendar, state, command.at)
-    const lateBy = yield* lateness(calendar, deadline.due, command.at, state.terms.within.unit)
+    const { due, lateBy } = yield* closing(calendar, state, command.at)
     const fulfilled: ObligationFulfilled = {
       _tag: "ObligationFulfilled",
       obligationId: state.id,
       at: command.at,
-      due: deadline.due,
-      onTime: command.at <= deadline.due,
+      due,
+      onTime: command.at <= due,
       lateBy,
       ...(command.cause === undefined ? {} : { cause: command.cause })
     }
@@ -906,15 +916,14 @@ const fulfil = (calendar: BusinessCalendar, state: Obligation, command: Fulfil):
 
 const cancel = (calendar: BusinessCalendar, state: Obligation, command: Cancel): Decision =>
   Result.gen(function* () {
-    const deadline = yield* effectiveDue(calendar, state, command.at)
-    const lateBy = yield* lateness(calendar, deadline.due, command.at, state.terms.within.unit)
+    const { due, lateBy } = yield* closing(calendar, state, command.at)
     const cancelled: ObligationCancelled = {
       _tag: "ObligationCancelled",
       obligationId: state.id,
       at: command.at,
       reason: command.reason,
-      due: deadline.due,
-      overdue: state.status === "overdue" || command.at > deadline.due,
+      due,
+      overdue: state.status === "overdue" || command.at > due,
       lateBy,
       ...(command.cause === undefined ? {} : { cause: command.cause })
     }

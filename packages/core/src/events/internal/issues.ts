@@ -14,6 +14,9 @@ export const joinPath = (prefix: string, path: ReadonlyArray<PropertyKey | { rea
     return typeof key === "number" ? `${text}[${key}]` : text === "" ? String(key) : `${text}.${String(key)}`
   }, prefix)
 
+/** A reason under its path, as request errors print it: `events[0].data: …`, or the reason alone at the root. */
+export const atPath = (path: string, reason: string): string => (path === "" ? reason : `${path}: ${reason}`)
+
 /** The first problem of an issue: where (under `prefix`) and why. */
 export const firstProblem = (
   prefix: string,
