@@ -1,27 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Dissolve, SyntheticUnits, UnitsReader } from "../src"
+import { expectValidRings, latticeOptions } from "./PartitionFixtures"
 
-const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
-
-type Ring = ReadonlyArray<readonly [number, number]>
-const lonLatArea = (ring: Ring) => {
-  let sum = 0
-  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1]
-  return sum / 2
-}
-const expectValidRings = (polygons: ReadonlyArray<ReadonlyArray<Ring>>) => {
-  for (const polygon of polygons) {
-    polygon.forEach((ring, k) => {
-      expect(ring.length).toBeGreaterThanOrEqual(4)
-      expect(ring[0]).toEqual(ring[ring.length - 1])
-      // RFC 7946: exterior counter-clockwise, holes clockwise.
-      if (k === 0) expect(lonLatArea(ring)).toBeGreaterThan(0)
-      else expect(lonLatArea(ring)).toBeLessThan(0)
-    })
-  }
-}
-
-const read = (collection: SyntheticUnits.SyntheticCollection) => UnitsReader.readUnits(collection, options).units
+const read = (collection: SyntheticUnits.SyntheticCollection) => UnitsReader.readUnits(collection, latticeOptions).units
 const pick = (ids: ReadonlyArray<string>, wanted: ReadonlyArray<string>) => wanted.map((id) => ids.indexOf(id))
 
 describe("Dissolve", () => {

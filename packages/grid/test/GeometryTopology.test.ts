@@ -1,16 +1,8 @@
-import { existsSync, readFileSync } from "node:fs"
-import { resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Dissolve, SyntheticUnits, Topology, UnitsReader } from "../src"
+import { latticeOptions, readData } from "./PartitionFixtures"
 
-const dataDir = resolve(import.meta.dirname, "../../../../shared/data")
-const readData = (file: string): unknown => {
-  const path = resolve(dataDir, file)
-  if (!existsSync(path))
-    throw new Error(`test data ${path} is missing (expected the shared data next to the repository)`)
-  return JSON.parse(readFileSync(path, "utf8"))
-}
-const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
+const options = latticeOptions
 
 /** Square feature from projected metres around a fixed centre (so tests state geometry in metres). */
 const squareFeature = (

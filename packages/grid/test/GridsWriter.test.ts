@@ -6,15 +6,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { AssignmentsCsv, GeoJson, GridsWriter, Partition, SyntheticUnits, UnitsReader } from "../src"
+import { expectValidRings, latticeOptions } from "./PartitionFixtures"
 
-const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
-
-type Ring = ReadonlyArray<readonly [number, number]>
-const lonLatArea = (ring: Ring) => {
-  let sum = 0
-  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1]
-  return sum / 2
-}
+const options = latticeOptions
 
 describe("GridsWriter", () => {
   // A 6 × 4 lattice with a hole in the middle of community A, two communities.
@@ -53,14 +47,7 @@ describe("GridsWriter", () => {
       const polygons =
         feature.geometry?.type === "Polygon" ? [feature.geometry.coordinates] : (feature.geometry?.coordinates ?? [])
       expect(polygons.length).toBeGreaterThan(0)
-      for (const polygon of polygons) {
-        polygon.forEach((ring, k) => {
-          expect(ring.length).toBeGreaterThanOrEqual(4)
-          expect(ring[0]).toEqual(ring[ring.length - 1])
-          if (k === 0) expect(lonLatArea(ring)).toBeGreaterThan(0)
-          else expect(lonLatArea(ring)).toBeLessThan(0)
-        })
-      }
+      expectValidRings(polygons)
     }
   })
 

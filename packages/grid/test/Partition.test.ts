@@ -1,16 +1,8 @@
-import { existsSync, readFileSync } from "node:fs"
-import { resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Metrics, Partition, SyntheticUnits, UnitsReader } from "../src"
+import { latticeOptions, readData } from "./PartitionFixtures"
 
-const dataDir = resolve(import.meta.dirname, "../../../../shared/data")
-const readData = (file: string): unknown => {
-  const path = resolve(dataDir, file)
-  if (!existsSync(path))
-    throw new Error(`test data ${path} is missing (expected the shared data next to the repository)`)
-  return JSON.parse(readFileSync(path, "utf8"))
-}
-const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
+const options = latticeOptions
 const read = (collection: SyntheticUnits.SyntheticCollection) => UnitsReader.readUnits(collection, options).units
 
 /** Given/when/then helpers for a partition's invariants. */
@@ -141,7 +133,8 @@ describe("Partition", () => {
     })
     const result = Partition.partition(units, { min: 750, max: 1250 })
     const m = expectSound(result)
-    expect(result.stats.reasons).toEqual({ "unit-exceeds-max": 2 })
+    expect(result.stats.reasons["unit-exceeds-max"]).toBe(2)
+    expect(result.grids.filter((g) => g.reason === "unit-exceeds-max").map((g) => g.weight)).toEqual([1873, 1372])
     expect(m.summary.withinBoundsFeasible).toBeGreaterThanOrEqual(0.97)
     // A quality floor, well below what the benchmark reports, to catch regressions.
     expect(m.summary.polsbyPopperMedian).toBeGreaterThan(0.45)

@@ -18,6 +18,7 @@
  * @module
  */
 import Flatbush from "flatbush"
+import { GrowableFloat64, GrowableInt32 } from "./GrowableArray"
 
 /** One ring of an input polygon: open (closing position not repeated), in two coordinate systems. */
 export interface RingInput {
@@ -95,38 +96,6 @@ export interface Topology {
 export interface BuildResult {
   readonly topology: Topology
   readonly warnings: ReadonlyArray<TopologyWarning>
-}
-
-class GrowableFloat64 {
-  data = new Float64Array(1024)
-  length = 0
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = value
-  }
-  toArray(): Float64Array {
-    return this.data.slice(0, this.length)
-  }
-}
-
-class GrowableInt32 {
-  data = new Int32Array(1024)
-  length = 0
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = value
-  }
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length)
-  }
 }
 
 const cellKey = (ix: number, iy: number): number => Math.imul(ix | 0, 73856093) ^ Math.imul(iy | 0, 19349663)

@@ -5,11 +5,13 @@
  * Each bisection sweeps a line across the set in several directions: side A grows from
  * the unit farthest back along the direction, always taking the frontier unit that lies
  * farthest back (a priority queue), so A stays connected and looks like a half-plane
- * cut. Among the prefixes whose weight is within a small window of A's share, the one
- * with the shortest cut (shared boundary length with B) wins; pieces of B cut off from
- * B's main part are handed to A so both sides are connected. The shortest cut over all
- * directions is kept ("shortest split-line"), which yields compact parts. `k` is split
- * as `floor(k / 2)` and `ceil(k / 2)`, both ways round when `k` is odd.
+ * cut. A prefix is best when both sides' average part weight lies within the bounds and
+ * within a small window of the average, and then when its cut (shared boundary length
+ * with B) is shortest; pieces of B cut off from B's main part are handed to A so both
+ * sides are connected. The best over all directions is kept ("shortest split-line"),
+ * which yields compact parts; when no cut can meet the bounds (units hanging together,
+ * too coarse), the most balanced one is. `k` is split as `floor(k / 2)` and
+ * `ceil(k / 2)`, both ways round when `k` is odd.
  *
  * Deterministic: ties are broken by unit index.
  * @module
@@ -50,14 +52,39 @@ export interface BisectionOptions {
   readonly directions: number
   /** Relative balance window for a side's average part weight, e.g. 0.06. */
   readonly window: number
+  /** Bounds on a part's weight (a side of `k` parts should weigh `k·min .. k·max`). */
+  readonly min: number
+  readonly max: number
 }
 
-interface Candidate {
+/** How good a split is: 0 feasible and balanced, 1 feasible, 2 balanced, 3 neither. */
+interface Score {
+  readonly rank: number
+  readonly error: number
+  readonly cut: number
+}
+
+const scoreOf = (
+  wA: number,
+  total: number,
+  kA: number,
+  kB: number,
+  options: BisectionOptions
+): { readonly rank: number; readonly error: number } => {
+  const average = total / (kA + kB)
+  const a = wA / kA
+  const b = (total - wA) / kB
+  const error = Math.max(Math.abs(a - average), Math.abs(b - average)) / Math.max(average, 1e-12)
+  const feasible = a >= options.min && a <= options.max && b >= options.min && b <= options.max
+  const balanced = error <= options.window
+  return { rank: feasible ? (balanced ? 0 : 1) : balanced ? 2 : 3, error }
+}
+
+interface Candidate extends Score {
   readonly a: Int32Array
   readonly b: Int32Array
   readonly kA: number
   readonly kB: number
-  readonly error: number
   readonly cut: number
 }
 
@@ -81,16 +108,26 @@ const cutOf = (ws: Workspace, a: Int32Array): number => {
   return cut
 }
 
-/** One sweep; `inSet` must mark `members`. */
-const sweep = (
+/** A sweep's chosen prefix, before side B's connectivity is checked. */
+interface Prefix extends Score {
+  readonly theta: number
+  readonly kA: number
+  readonly length: number
+}
+
+/**
+ * Grows side A along direction `theta` and picks the prefix length (left in
+ * `ws.order`); `inSet` must mark `members`.
+ */
+const grow = (
   ws: Workspace,
   members: Int32Array,
   total: number,
   k: number,
   kA: number,
   theta: number,
-  window: number
-): Candidate | undefined => {
+  options: BisectionOptions
+): Prefix | undefined => {
   const { topology, weights, inSet, inA, queued, heap, order } = ws
   const { adjStart, adjIndex, adjLength, cx, cy } = topology
   const m = members.length
@@ -106,9 +143,10 @@ const sweep = (
       seedKey = key
     }
   }
+  const kB = k - kA
   const targetA = (total * kA) / k
-  const lo = targetA * (1 - window)
-  const hi = targetA * (1 + window)
+  // Sweep while A may still be balanced or within bounds.
+  const stop = Math.max(targetA * (1 + options.window), Math.min(kA * options.max, total - kB * options.min))
   inA.reset()
   queued.reset()
   heap.clear()
@@ -117,12 +155,7 @@ const sweep = (
   let length = 0
   let wA = 0
   let cut = 0
-  let best = -1
-  let bestCut = Number.POSITIVE_INFINITY
-  let bestDev = Number.POSITIVE_INFINITY
-  let fallback = -1
-  let fallbackDev = Number.POSITIVE_INFINITY
-  const kB = k - kA
+  let best: Prefix | undefined
   while (heap.size > 0 && length < m - kB) {
     const u = heap.pop()
     inA.mark(u)
@@ -140,24 +173,32 @@ const sweep = (
         }
       }
     }
-    if (length < kA) continue
-    const dev = Math.abs(wA - targetA)
-    if (dev < fallbackDev) {
-      fallbackDev = dev
-      fallback = length
+    if (length >= kA) {
+      const { rank, error } = scoreOf(wA, total, kA, kB, options)
+      const candidate = { theta, kA, length, cut: Math.max(0, cut), rank, error }
+      if (better(candidate, best)) best = candidate
     }
-    if (wA >= lo && wA <= hi) {
-      if (cut < bestCut * (1 - 1e-9) || (cut <= bestCut * (1 + 1e-9) && dev < bestDev)) {
-        best = length
-        bestCut = cut
-        bestDev = dev
-      }
-    }
-    if (wA > hi) break
+    if (wA > stop) break
   }
-  const chosen = best >= 0 ? best : fallback
-  if (chosen < 1) return undefined
-  // Side A: the chosen prefix; B: the rest, with pieces cut off from B's main part given to A.
+  return best
+}
+
+/**
+ * Turns the prefix `ws.order[0 .. length)` into sides A and B, handing pieces cut off
+ * from B's main part to A so both sides are connected.
+ */
+const finish = (
+  ws: Workspace,
+  members: Int32Array,
+  total: number,
+  k: number,
+  kA: number,
+  chosen: number,
+  options: BisectionOptions
+): Candidate | undefined => {
+  const { topology, inA, order } = ws
+  const m = members.length
+  const kB = k - kA
   inA.reset()
   const aList: Array<number> = []
   for (let i = 0; i < chosen; i++) {
@@ -187,20 +228,21 @@ const sweep = (
   const a = Int32Array.from(aList).sort()
   const b = main
   if (a.length < kA || b.length < kB) return undefined
-  const wAfinal = total - mainWeight
-  const average = total / k
-  const error =
-    Math.max(Math.abs(wAfinal / kA - average), Math.abs(mainWeight / kB - average)) / Math.max(average, 1e-12)
-  return { a, b, kA, kB, error, cut: cutOf(ws, a) }
+  const { rank, error } = scoreOf(total - mainWeight, total, kA, kB, options)
+  return { a, b, kA, kB, rank, error, cut: cutOf(ws, a) }
 }
 
-const better = (x: Candidate, y: Candidate | undefined, window: number): boolean => {
+/** Prefixes fully checked per bisection. */
+const FINALISTS = 3
+
+/** Lower rank first; then the shorter cut among balanced splits, the smaller error among the others. */
+const better = (x: Score, y: Score | undefined): boolean => {
   if (y === undefined) return true
-  const xIn = x.error <= window
-  const yIn = y.error <= window
-  if (xIn !== yIn) return xIn
-  if (xIn) return x.cut < y.cut * (1 - 1e-9) || (x.cut <= y.cut * (1 + 1e-9) && x.error < y.error)
-  return x.error < y.error
+  if (x.rank !== y.rank) return x.rank < y.rank
+  if (x.rank === 0 || x.rank === 2) {
+    return x.cut < y.cut * (1 - 1e-9) || (x.cut <= y.cut * (1 + 1e-9) && x.error < y.error)
+  }
+  return x.error < y.error || (x.error === y.error && x.cut < y.cut)
 }
 
 /**
@@ -223,17 +265,26 @@ export const split = (
   const k1 = Math.floor(parts / 2)
   const k2 = parts - k1
   const shares = k1 === k2 ? [k1] : [k1, k2]
-  let best: Candidate | undefined
+  ws.inSet.reset()
+  for (let i = 0; i < members.length; i++) ws.inSet.mark(members[i]!)
+  // Cheap pass: every direction's best prefix. Then the full check (side B connected)
+  // for the few most promising ones only.
+  const prefixes: Array<Prefix> = []
   for (let d = 0; d < options.directions; d++) {
     for (const flip of [0, 1]) {
       const theta = (Math.PI * d) / options.directions + flip * Math.PI
       for (const kA of shares) {
-        ws.inSet.reset()
-        for (let i = 0; i < members.length; i++) ws.inSet.mark(members[i]!)
-        const candidate = sweep(ws, members, total, parts, kA, theta, options.window)
-        if (candidate !== undefined && better(candidate, best, options.window)) best = candidate
+        const prefix = grow(ws, members, total, parts, kA, theta, options)
+        if (prefix !== undefined) prefixes.push(prefix)
       }
     }
+  }
+  prefixes.sort((x, y) => (better(x, y) ? -1 : better(y, x) ? 1 : 0))
+  let best: Candidate | undefined
+  for (const prefix of prefixes.slice(0, FINALISTS)) {
+    grow(ws, members, total, parts, prefix.kA, prefix.theta, options)
+    const candidate = finish(ws, members, total, parts, prefix.kA, prefix.length, options)
+    if (candidate !== undefined && better(candidate, best)) best = candidate
   }
   if (best === undefined) {
     emit(members)

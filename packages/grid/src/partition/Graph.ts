@@ -72,3 +72,50 @@ export const components = (
   }
   return out
 }
+
+/**
+ * Whether grid `g` (units with `grid[v] === g`) stays connected once unit `u` leaves
+ * it: a search from one of `u`'s neighbours in `g` must reach all the others without
+ * passing through `u`. Costs at most the size of `g`; `marks` and `stack` are scratch.
+ */
+export const staysConnectedWithout = (
+  topology: Topology,
+  grid: Int32Array,
+  u: number,
+  g: number,
+  marks: Marks,
+  stack: Array<number>
+): boolean => {
+  const { adjStart, adjIndex } = topology
+  let first = -1
+  let targets = 0
+  for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
+    if (grid[adjIndex[i]!] === g) {
+      if (first < 0) first = adjIndex[i]!
+      targets++
+    }
+  }
+  if (targets <= 1) return true
+  marks.reset()
+  marks.mark(u)
+  marks.mark(first)
+  stack.length = 0
+  stack.push(first)
+  let reached = 1
+  while (stack.length > 0) {
+    const x = stack.pop()!
+    for (let i = adjStart[x]!; i < adjStart[x + 1]!; i++) {
+      const v = adjIndex[i]!
+      if (grid[v] !== g || marks.has(v)) continue
+      marks.mark(v)
+      for (let k = adjStart[u]!; k < adjStart[u + 1]!; k++) {
+        if (adjIndex[k] === v) {
+          if (++reached === targets) return true
+          break
+        }
+      }
+      stack.push(v)
+    }
+  }
+  return false
+}

@@ -5,7 +5,8 @@
  * if the pair got better (less bound violation, or the same and a lower score). Single
  * border moves stall in local optima; re-cutting a pair escapes many of them.
  *
- * Deterministic: pairs are visited in index order, every pass.
+ * Deterministic: pairs are visited in index order; a later pass revisits only pairs
+ * with a grid that changed in the pass before.
  * @module
  */
 
@@ -41,8 +42,11 @@ export const improve = (refiner: Refiner, ws: Bisection.Workspace, options: Merg
     return (w > bounds.max ? w - bounds.max : w < bounds.min ? bounds.min - w : 0) / scale
   }
   const mask = new Uint8Array(G)
+  // Pairs are revisited in a later pass only when one of their grids changed.
+  let dirty = new Uint8Array(G).fill(1)
   let total = 0
   for (let pass = 0; pass < (options.passes ?? 2); pass++) {
+    const changed = new Uint8Array(G)
     // Neighbouring pairs (A < B), same community, both active.
     const pairs = new Set<number>()
     for (let u = 0; u < n; u++) {
@@ -58,6 +62,7 @@ export const improve = (refiner: Refiner, ws: Bisection.Workspace, options: Merg
     for (const key of ordered) {
       const A = Math.floor(key / G)
       const B = key - A * G
+      if (dirty[A] === 0 && dirty[B] === 0) continue
       if (members[A]!.length === 0 || members[B]!.length === 0) continue
       const union = Int32Array.from([...members[A]!, ...members[B]!]).sort()
       if (union.length < 3) continue
@@ -86,12 +91,15 @@ export const improve = (refiner: Refiner, ws: Bisection.Workspace, options: Merg
         members[A] = []
         members[B] = []
         for (let i = 0; i < union.length; i++) members[grid[union[i]!]!]!.push(union[i]!)
+        changed[A] = 1
+        changed[B] = 1
         accepted++
       } else {
         for (let i = 0; i < union.length; i++) refiner.move(union[i]!, saved[i]!)
       }
     }
     total += accepted
+    dirty = changed
     options.onPass?.(pass, accepted)
     if (accepted === 0) break
   }

@@ -32,6 +32,7 @@
 import { Result, Schema } from "effect"
 import { memberIds, type UnitSet } from "../units/Units"
 import * as Bisection from "./Bisection"
+import * as Bounds from "./Bounds"
 import {
   boundsCheck,
   boundsFields,
@@ -48,6 +49,7 @@ import { components, Marks } from "./Graph"
 import * as GridIds from "./GridIds"
 import * as MergeSplit from "./MergeSplit"
 import * as Refine from "./Refine"
+import * as RegionRepair from "./RegionRepair"
 
 /** Partition options (numbers are decoded with Schema; callbacks are not). */
 export const PartitionOptions = Schema.Struct({
@@ -167,7 +169,9 @@ export const decodePartitionOptions = (options: unknown): PartitionOptions => {
 /** Bisection settings for the bounds. */
 export const bisectionOptions = (bounds: ResolvedBounds, directions: number): Bisection.BisectionOptions => ({
   directions,
-  window: Math.min(0.1, Math.max(0.01, (0.25 * (bounds.max - bounds.min)) / Math.max(bounds.max + bounds.min, 1e-12)))
+  window: Math.min(0.1, Math.max(0.01, (0.25 * (bounds.max - bounds.min)) / Math.max(bounds.max + bounds.min, 1e-12))),
+  min: bounds.min,
+  max: bounds.max
 })
 
 /**
@@ -470,17 +474,37 @@ export const partition = (units: UnitSet, options: PartitionOptions, hooks: Part
   })
   const balance = opts.balance ?? 1
   const gridCommunity = Int32Array.from(drafts, (d) => d.community)
-  const unlocked = Uint8Array.from(drafts, (d) => (d.locked ? 0 : 1))
+  let unlocked = Uint8Array.from(drafts, (d) => (d.locked ? 0 : 1))
   const progress = (m: number) => onProgress?.({ phase: "refine", done: m, total: Math.max(m, units.size) })
-  const refineAll = () => {
-    const refiner = new Refine.Refiner(units.topology, units.weights, units.community, { grid, gridCommunity })
-    refiner.run({ bounds, mode: "compact", balance, activeGrids: unlocked, onProgress: progress })
-    return refiner
-  }
-  let refiner = refineAll()
-  // Grids still out of bounds: chains of moves through neighbours with room, then tidy shapes.
-  if (Chains.repair(units.topology, units.weights, grid, { bounds, active: unlocked, gridCommunity }) > 0) {
-    refiner = refineAll()
+  let refiner = new Refine.Refiner(units.topology, units.weights, units.community, { grid, gridCommunity })
+  const refineAll = () => refiner.run({ bounds, mode: "compact", balance, activeGrids: unlocked, onProgress: progress })
+  refineAll()
+  // Grids still out of bounds: chains of moves through neighbours with room, then
+  // re-splitting small regions around them; tidy shapes after each.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (Chains.repair(refiner, { bounds, active: unlocked }) > 0) refineAll()
+    const touched = RegionRepair.repair(units, grid, drafts.length, ws, {
+      bounds,
+      bisection: bis,
+      repairable: (d) => drafts[d]!.locked === false,
+      communityOf: (d) => drafts[d]!.community,
+      addGrid: (community) => {
+        drafts.push({ community, locked: false })
+        return drafts.length - 1
+      },
+      attempt
+    })
+    if (touched.size === 0) {
+      // Nothing re-split: stop when nothing is left to repair, else try larger regions.
+      if (!drafts.some((d, i) => !d.locked && Bounds.violation(refiner.sums.weight[i]!, bounds) > 0)) break
+      continue
+    }
+    refiner = new Refine.Refiner(units.topology, units.weights, units.community, {
+      grid,
+      gridCommunity: Int32Array.from(drafts, (d) => d.community)
+    })
+    unlocked = Uint8Array.from(drafts, (d) => (d.locked ? 0 : 1))
+    refineAll()
   }
   // Re-cut neighbouring pairs where that gives better shapes.
   MergeSplit.improve(refiner, ws, {
@@ -493,47 +517,6 @@ export const partition = (units: UnitSet, options: PartitionOptions, hooks: Part
   })
   onProgress?.({ phase: "done", done: units.size, total: units.size })
   return finish(units, bounds, grid, drafts, [], new GridIds.Minter())
-}
-
-/** Options of {@link refineDrafts}. */
-export interface RefineDraftsOptions {
-  readonly mode: "compact" | "repair"
-  readonly balance: number
-  /** Units that may move (default: all). */
-  readonly movable?: Uint8Array | undefined
-  /** Drafts that may give or take units (default: all). */
-  readonly activeGrids?: Uint8Array | undefined
-  readonly onProgress?: ((progress: Progress) => void) | undefined
-}
-
-/** Runs {@link Refine.refine} over drafts, keeping locked drafts (heavy units, islands) fixed. */
-export const refineDrafts = (
-  units: UnitSet,
-  grid: Int32Array,
-  drafts: ReadonlyArray<Draft>,
-  bounds: ResolvedBounds,
-  options: RefineDraftsOptions
-): number => {
-  const active = options.activeGrids === undefined ? new Uint8Array(drafts.length).fill(1) : options.activeGrids.slice()
-  drafts.forEach((d, i) => {
-    if (d.locked) active[i] = 0
-  })
-  const onProgress = options.onProgress
-  const { moves } = Refine.refine(
-    units.topology,
-    units.weights,
-    units.community,
-    { grid, gridCommunity: Int32Array.from(drafts, (d) => d.community) },
-    {
-      bounds,
-      mode: options.mode,
-      balance: options.balance,
-      movable: options.movable,
-      activeGrids: active,
-      onProgress: (m) => onProgress?.({ phase: "refine", done: m, total: Math.max(m, units.size) })
-    }
-  )
-  return moves
 }
 
 /** Every input feature id with its grid id (points grouped into one unit are listed one by one). */

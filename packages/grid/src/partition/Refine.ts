@@ -18,7 +18,7 @@
  */
 import type { Topology } from "../geometry/Topology"
 import type { ResolvedBounds } from "./Bounds"
-import { Marks } from "./Graph"
+import { Marks, staysConnectedWithout } from "./Graph"
 
 /** The state refined in place. */
 export interface RefineState {
@@ -142,41 +142,7 @@ export class Refiner {
 
   /** Whether removing `u` from grid `g` leaves the rest of `g` connected. */
   staysConnected(u: number, g: number): boolean {
-    const { adjStart, adjIndex } = this.topology
-    const grid = this.state.grid
-    let first = -1
-    let targets = 0
-    for (let i = adjStart[u]!; i < adjStart[u + 1]!; i++) {
-      if (grid[adjIndex[i]!] === g) {
-        if (first < 0) first = adjIndex[i]!
-        targets++
-      }
-    }
-    if (targets <= 1) return true
-    const marks = this.marks
-    marks.reset()
-    marks.mark(u)
-    marks.mark(first)
-    const stack = this.stack
-    stack.length = 0
-    stack.push(first)
-    let reached = 1
-    while (stack.length > 0) {
-      const x = stack.pop()!
-      for (let i = adjStart[x]!; i < adjStart[x + 1]!; i++) {
-        const v = adjIndex[i]!
-        if (grid[v] !== g || marks.has(v)) continue
-        marks.mark(v)
-        for (let k = adjStart[u]!; k < adjStart[u + 1]!; k++) {
-          if (adjIndex[k] === v) {
-            if (++reached === targets) return true
-            break
-          }
-        }
-        stack.push(v)
-      }
-    }
-    return false
+    return staysConnectedWithout(this.topology, this.state.grid, u, g, this.marks, this.stack)
   }
 
   /**
@@ -323,19 +289,4 @@ export class Refiner {
     }
     return moves
   }
-}
-
-/**
- * Refines `state.grid` in place. Returns the number of moves made and the final sums.
- */
-export const refine = (
-  topology: Topology,
-  weights: Float64Array,
-  community: Int32Array,
-  state: RefineState,
-  options: RefineOptions
-): { readonly moves: number; readonly sums: GridSums } => {
-  const refiner = new Refiner(topology, weights, community, state)
-  const moves = refiner.run(options)
-  return { moves, sums: refiner.sums }
 }

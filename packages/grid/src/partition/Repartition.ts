@@ -30,7 +30,7 @@
  */
 import { memberIds, type UnitSet } from "../units/Units"
 import * as Bisection from "./Bisection"
-import { partsFor, type ResolvedBounds, resolve, statusOf } from "./Bounds"
+import { type ResolvedBounds, resolve, statusOf } from "./Bounds"
 import * as Chains from "./Chains"
 import { components, Marks } from "./Graph"
 import * as GridIds from "./GridIds"
@@ -43,10 +43,10 @@ import {
   layoutCommunity,
   type PartitionHooks,
   type PartitionOptions,
-  type PartitionResult,
-  refineDrafts
+  type PartitionResult
 } from "./Partition"
 import * as Refine from "./Refine"
+import * as RegionRepair from "./RegionRepair"
 
 /** A grid of the previous partition. */
 export interface PreviousGrid {
@@ -338,90 +338,35 @@ export const repartition = (
   const activeOf = (pick: (d: number) => boolean) => Uint8Array.from(drafts, (_, d) => (pick(d) ? 1 : 0))
   const repairable = (d: number) => !frozen[d] && !drafts[d]!.locked
   for (let round = 0; round < 6; round++) {
-    refineDrafts(units, grid, drafts, bounds, {
+    const repairing = activeOf(repairable)
+    const repairer = new Refine.Refiner(topology, weights, units.community, {
+      grid,
+      gridCommunity: Int32Array.from(drafts, (d) => d.community)
+    })
+    repairer.run({
       mode: "repair",
       balance,
-      movable,
-      activeGrids: activeOf((d) => !frozen[d]),
-      onProgress
-    })
-    Chains.repair(topology, weights, grid, {
       bounds,
-      active: activeOf(repairable),
-      gridCommunity: Int32Array.from(drafts, (d) => d.community),
-      movable
+      movable,
+      activeGrids: repairing,
+      onProgress: (m) => onProgress?.({ phase: "refine", done: m, total: Math.max(m, n) })
     })
-    const lists = membersOf()
-    const touched = new Set<number>()
-    const sharedWith = (region: ReadonlySet<number>): Map<number, number> => {
-      const out = new Map<number, number>()
-      for (const r of region) {
-        for (const u of lists[r]!) {
-          for (let i = topology.adjStart[u]!; i < topology.adjStart[u + 1]!; i++) {
-            const e = grid[topology.adjIndex[i]!]!
-            if (e < 0 || region.has(e) || touched.has(e) || !repairable(e)) continue
-            if (drafts[e]!.community !== drafts[r]!.community) continue
-            out.set(e, (out.get(e) ?? 0) + topology.adjLength[i]!)
-          }
-        }
-      }
-      return out
+    Chains.repair(repairer, { bounds, active: repairing, movable })
+    const touched = RegionRepair.repair(units, grid, drafts.length, ws, {
+      bounds,
+      bisection: bis,
+      repairable,
+      communityOf: (d) => drafts[d]!.community,
+      addGrid: (community) => addDraft(community, false),
+      attempt: round
+    })
+    if (touched.size === 0) {
+      const left = membersOf().some(
+        (list, d) => repairable(d) && list.length > 0 && statusOf(weightOf(list), bounds) !== "ok"
+      )
+      if (!left) break
+      continue
     }
-    const originalCount = drafts.length
-    for (let d = 0; d < originalCount; d++) {
-      const list = lists[d]!
-      if (!repairable(d) || list.length === 0 || touched.has(d)) continue
-      const w = weightOf(list)
-      const status = statusOf(w, bounds)
-      if (status === "ok") continue
-      // The region: this grid, plus neighbours (longest shared boundary first) until its
-      // total can be divided into grids within bounds; a light grid takes at least one.
-      const region = new Set<number>([d])
-      let total = w
-      while (region.size < 8 && (!partsFor(total, bounds).feasible || (status === "under" && region.size === 1))) {
-        let best = -1
-        let bestLength = -1
-        for (const [e, length] of sharedWith(region)) {
-          if (length > bestLength || (length === bestLength && e < best)) {
-            best = e
-            bestLength = length
-          }
-        }
-        if (best < 0) break
-        region.add(best)
-        total += weightOf(lists[best]!)
-      }
-      if (region.size === 1 && list.length < 2) continue
-      const regionDrafts = Array.from(region).sort((p, q) => p - q)
-      const union = Int32Array.from(regionDrafts.flatMap((r) => lists[r]!)).sort()
-      const pieces: Array<Int32Array> = []
-      Bisection.split(ws, union, Math.max(1, partsFor(total, bounds).k), bis, (piece) => pieces.push(piece))
-      // Each piece goes to the region grid it overlaps most, so ids stay with their units.
-      const pairs: Array<{ p: number; r: number; score: number }> = []
-      pieces.forEach((piece, p) => {
-        const byDraft = new Map<number, number>()
-        for (let i = 0; i < piece.length; i++) {
-          const r = grid[piece[i]!]!
-          byDraft.set(r, (byDraft.get(r) ?? 0) + weights[piece[i]!]! + 1e-9)
-        }
-        for (const [r, score] of byDraft) pairs.push({ p, r, score })
-      })
-      pairs.sort((x, y) => y.score - x.score || x.p - y.p || x.r - y.r)
-      const pieceDraft = new Int32Array(pieces.length).fill(-1)
-      const taken = new Set<number>()
-      for (const { p, r } of pairs) {
-        if (pieceDraft[p] !== -1 || taken.has(r)) continue
-        pieceDraft[p] = r
-        taken.add(r)
-      }
-      pieces.forEach((piece, p) => {
-        const target = pieceDraft[p]! >= 0 ? pieceDraft[p]! : addDraft(drafts[d]!.community, false)
-        for (let i = 0; i < piece.length; i++) grid[piece[i]!] = target
-        touched.add(target)
-      })
-      for (const r of regionDrafts) touched.add(r)
-    }
-    if (touched.size === 0) break
     // Shape the re-split grids among themselves only.
     const touchedUnits = new Uint8Array(n)
     for (let u = 0; u < n; u++) if (grid[u]! >= 0 && touched.has(grid[u]!)) touchedUnits[u] = 1
