@@ -13,7 +13,7 @@
  * ```ts
  * import { Transport } from "@gridwork/service-accountability"
  *
- * const transport = Transport.layerInProcess // needs the Outbox of the stores
+ * const transport = Transport.layerInProcess() // needs the Outbox of the stores
  * ```
  * @module
  */
@@ -34,9 +34,8 @@ export class TransportStartFailure extends Schema.TaggedError<TransportStartFail
 }
 
 /** In one process: the in-process bus, and the outbox relayed onto it. */
-export const layerInProcess: Layer.Layer<Bus.Bus, never, Outbox.Outbox> = OutboxBusRelay.layer().pipe(
-  Layer.provideMerge(InMemoryBus.layer)
-)
+export const layerInProcess = (options: OutboxBusRelay.Options = {}): Layer.Layer<Bus.Bus, never, Outbox.Outbox> =>
+  OutboxBusRelay.layer(options).pipe(Layer.provideMerge(InMemoryBus.layer))
 
 /** On NATS JetStream: the JetStream bus and outbox relay over one connection. */
 export const layerNats = (

@@ -20,7 +20,7 @@
  * const app = App.make({
  *   locality: Locality.make(model),
  *   stores: Storage.layerMemory(model.locality.id),
- *   transport: Transport.layerInProcess,
+ *   transport: Transport.layerInProcess(),
  *   signingKey: SigningKey.SigningKey.layerGenerated,
  *   authentication: issuer.verifierOptions
  * })
@@ -67,7 +67,7 @@ export const routes: ReadonlyArray<Route.Route<Services<never>>> = [
 ] as const
 
 /** What the service is assembled from. */
-export interface Options<SE, TE, KE, SR> {
+export interface Options<SE, TE, KE, SR, CL = never> {
   /** The locality (a loaded model; see `Locality.make`). */
   readonly locality: LocalityShape
   /** The stores (`Storage.layerSql` or `Storage.layerMemory`). */
@@ -79,7 +79,7 @@ export interface Options<SE, TE, KE, SR> {
   /** JWT verification (an identity provider's JWKS, or a `DevIssuer`'s `verifierOptions`). */
   readonly authentication: JwtVerifier.Options
   /** The clock of the whole service, e.g. `TestClock.layer()` (default: the real clock). */
-  readonly clock?: Layer.Layer<never> | undefined
+  readonly clock?: Layer.Layer<CL> | undefined
   /** How often a ledger checkpoint is issued when the ledger grew (default 1 minute). */
   readonly checkpointEvery?: Duration.Input | undefined
   /** Consume domain events from the bus (default true). */
@@ -93,8 +93,11 @@ export interface Options<SE, TE, KE, SR> {
 }
 
 /** The services the handlers and background fibers run with. */
-export const layer = <SE, TE, KE, SR>(options: Options<SE, TE, KE, SR>): Layer.Layer<Services<SR>, SE | TE | KE> => {
-  const clock = options.clock ?? Layer.empty
+export const layer = <SE, TE, KE, SR, CL = never>(
+  options: Options<SE, TE, KE, SR, CL>
+): Layer.Layer<Services<SR> | CL, SE | TE | KE> => {
+  // Without a clock, CL is `never` (its default): the empty layer provides exactly that.
+  const clock = options.clock ?? (Layer.empty as Layer.Layer<CL>)
   const foundation = Layer.mergeAll(Locality.fromShape(options.locality), options.stores, options.signingKey).pipe(
     Layer.provideMerge(clock)
   )
@@ -117,7 +120,7 @@ export const layer = <SE, TE, KE, SR>(options: Options<SE, TE, KE, SR>): Layer.L
 }
 
 /** Builds the service (throws an `Error` naming the option when an option is invalid). */
-export const make = <SE, TE, KE, SR>(options: Options<SE, TE, KE, SR>) =>
+export const make = <SE, TE, KE, SR, CL = never>(options: Options<SE, TE, KE, SR, CL>) =>
   ServiceApp.make({
     info: {
       title: `Gridwork accountability service (${options.locality.model.locality.name})`,

@@ -112,7 +112,7 @@ const program = Effect.gen(function* () {
       dataDir: settings.dataDir,
       locality: locality.id
     }),
-    transport: settings.natsUrl === undefined ? Transport.layerInProcess : Transport.layerNats(settings.natsUrl),
+    transport: settings.natsUrl === undefined ? Transport.layerInProcess() : Transport.layerNats(settings.natsUrl),
     signingKey: signingKey.pipe(Layer.provide(NodeServices.layer)),
     authentication,
     checkpointEvery: settings.checkpointEveryMillis,
