@@ -4,8 +4,11 @@
  * consumers with inbox de-duplication and dead letters, and core's `Bus` on JetStream.
  * @packageDocumentation
  */
+
+export * as BusSelection from "./bus/BusSelection"
 export * as JetStreamBus from "./bus/JetStreamBus"
 export * as DeadLetter from "./consumer/DeadLetter"
+export * as EventConsumer from "./consumer/EventConsumer"
 export * as CloudEventEnvelope from "./envelope/CloudEventEnvelope"
 export * as Consumers from "./jetstream/Consumers"
 export * as NatsClient from "./jetstream/NatsClient"

@@ -65,8 +65,8 @@ describe("CloudEventEnvelope", () => {
     const sdkEvent = new CloudEvent(json, true)
     assert.isTrue(sdkEvent.validate())
     assert.strictEqual(sdkEvent.type, "gridwork.petition.PetitionRegistered.v2")
-    assert.strictEqual(sdkEvent["correlationid"], "corr-1")
-    assert.strictEqual(sdkEvent["globalposition"], "42")
+    assert.strictEqual(sdkEvent.correlationid, "corr-1")
+    assert.strictEqual(sdkEvent.globalposition, "42")
   })
 
   it("omits absent optional attributes, and the SDK still validates the event", () => {

@@ -1,50 +1,13 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { EventStore, Ids, InMemoryOutbox, Instant, Outbox } from "@gridwork/core"
 import { Effect, Layer, Result } from "effect"
-import * as CloudEventEnvelope from "../src/envelope/CloudEventEnvelope"
-import * as NatsClient from "../src/jetstream/NatsClient"
 import * as Publisher from "../src/jetstream/Publisher"
 import * as OutboxRelay from "../src/relay/OutboxRelay"
 import { eventually } from "./support/Eventually"
-import { client, readStream, start, TestNats } from "./support/TestNats"
+import { append, pendingRows, relayAcrossRestart, streamEventIds } from "./support/RelayRestart"
+import { client, TestNats } from "./support/TestNats"
 
 const occurredAt = Instant.unsafeFromIso("2026-10-01T08:00:00+08:00")
-
-/** Appends `count` events, one stream each, in the given locality (via metadata). */
-const append = (count: number, locality: string) =>
-  Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    const ids: Array<string> = []
-    for (let index = 0; index < count; index++) {
-      const eventId = yield* Ids.makeEventId
-      ids.push(eventId)
-      yield* store.append(`case-${eventId}`, "no-stream", [
-        {
-          eventId,
-          type: "PetitionRegistered",
-          schemaVersion: 1,
-          data: { title: `petition ${index}` },
-          metadata: { locality, correlationId: eventId },
-          occurredAt
-        }
-      ])
-    }
-    return ids
-  })
-
-/** The event ids in a stream, in stream order, decoded from their CloudEvents. */
-const streamEventIds = (name: string) =>
-  Effect.map(readStream(name), (messages) =>
-    messages.map((message) => {
-      const decoded = CloudEventEnvelope.decode(message.subject, message.data)
-      if (Result.isFailure(decoded)) throw decoded.failure
-      return decoded.success.event.eventId as string
-    })
-  )
-
-const pendingRows = Effect.flatMap(Effect.service(Outbox.Outbox), (outbox) =>
-  Effect.map(outbox.stats, (stats) => stats.pending)
-)
 
 const freshLocality = Effect.map(Ids.makeUuidV7, (id) => `r${id.replaceAll("-", "").slice(-12)}`)
 
@@ -160,50 +123,7 @@ layer(TestNats.layer, { timeout: 60_000, excludeTestServices: true })("OutboxRel
 describe("OutboxRelay across a server restart", () => {
   it.live(
     "marks rows sent only after the PubAck: with the server down they stay pending, after its restart each is stored once",
-    () =>
-      Effect.gen(function* () {
-        const first = yield* start()
-        let server = first
-        yield* Effect.addFinalizer(() => Effect.promise(() => server.stop()))
-        const locality = yield* freshLocality
-        const stream = `GW_${locality.toUpperCase()}_PETITION`
-        const program = Effect.gen(function* () {
-          const relay = yield* OutboxRelay.start({ retry: { initial: 50, max: 500 } })
-          const before = yield* append(5, locality)
-          yield* eventually(
-            "the first rows are sent",
-            Effect.map(pendingRows, (pending) => pending === 0)
-          )
-
-          yield* Effect.promise(() => first.stop({ keepStore: true }))
-          const during = yield* append(5, locality)
-          const failuresBefore = (yield* relay.stats).failures
-          yield* eventually(
-            "the relay failed to publish",
-            Effect.map(relay.stats, (stats) => stats.failures > failuresBefore)
-          )
-          // No PubAck, no mark: every row written while the server is down is still pending.
-          assert.strictEqual(yield* pendingRows, 5)
-
-          server = yield* start({ storeDir: first.storeDir, port: first.port })
-          yield* eventually(
-            "the rows are sent after the restart",
-            Effect.map(pendingRows, (pending) => pending === 0)
-          )
-          const stored = yield* streamEventIds(stream)
-          assert.strictEqual(stored.length, 10, "each event stored once")
-          assert.deepStrictEqual(new Set(stored), new Set([...before, ...during]))
-        })
-        yield* program.pipe(
-          Effect.scoped,
-          Effect.provide(
-            Publisher.layer({ modules: [{ locality, module: "petition" }] }).pipe(
-              Layer.provideMerge(NatsClient.layer({ url: first.url, reconnectWait: 100, timeout: 1_000 })),
-              Layer.merge(outboxLayer)
-            )
-          )
-        )
-      }).pipe(Effect.scoped),
+    () => relayAcrossRestart(outboxLayer),
     60_000
   )
 })
