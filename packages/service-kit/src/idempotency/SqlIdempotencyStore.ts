@@ -71,7 +71,6 @@ import {
   IdempotencyStore,
   IdempotencyStoreError,
   type ReleaseRequest,
-  type Service,
   StoredResponse
 } from "./IdempotencyStore"
 
@@ -301,7 +300,7 @@ const storeFailure =
  */
 export const make = (
   options: SqlIdempotencyStoreOptions = {}
-): Effect.Effect<Service, SqlIdempotencyStoreStartFailure, SqlClient> =>
+): Effect.Effect<IdempotencyStore["Service"], SqlIdempotencyStoreStartFailure, SqlClient> =>
   Effect.gen(function* () {
     const decoded = decodeOptions(options, { errors: "all", onExcessProperty: "error" })
     if (Result.isFailure(decoded)) {
