@@ -1,6 +1,6 @@
 /**
  * The contract every {@link IdempotencyStore} implementation must pass (the in-memory
- * one here, the SQL one in `store-sql`).
+ * one here, the SQL one in `SqlIdempotencyStore`, on any PostgreSQL `SqlClient`).
  *
  * ```ts
  * // test/MemoryIdempotencyStore.test.ts
