@@ -25,6 +25,9 @@ import * as Migrator from "effect/sql/Migrator"
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 
+/** The channel `gw_append` notifies (payload: the new last position) when asked to. */
+export const notifyChannel = "gridwork_events"
+
 /** The table recording applied migrations. */
 export const migrationsTable = "gw_migrations"
 
@@ -54,33 +57,36 @@ declare
   v_found jsonb;
 begin
   select last into v_last from gw_event_head where id = 1 for update;
-  select version into v_version from gw_streams where stream_id = p_stream;
+  select (select version from gw_streams where stream_id = p_stream),
+         (select jsonb_agg(jsonb_build_object(
+                   'global_position', e.global_position, 'event_id', e.event_id, 'stream_id', e.stream_id,
+                   'stream_version', e.stream_version, 'type', e.type, 'schema_version', e.schema_version,
+                   'data', e.data, 'metadata', e.metadata, 'occurred_at', e.occurred_at))
+            from gw_events e
+           where e.event_id in (select x->>'event_id' from jsonb_array_elements(p_events) as x))
+    into v_version, v_found;
   v_version := coalesce(v_version, 0);
-  select jsonb_agg(jsonb_build_object(
-           'global_position', e.global_position, 'event_id', e.event_id, 'stream_id', e.stream_id,
-           'stream_version', e.stream_version, 'type', e.type, 'schema_version', e.schema_version,
-           'data', e.data, 'metadata', e.metadata, 'occurred_at', e.occurred_at))
-    into v_found
-    from gw_events e
-   where e.event_id in (select x->>'event_id' from jsonb_array_elements(p_events) as x);
   if v_found is not null or (p_expected >= 0 and p_expected <> v_version) then
     return jsonb_build_object('written', false, 'version', v_version, 'found', coalesce(v_found, '[]'::jsonb));
   end if;
-  insert into gw_events (global_position, event_id, stream_id, stream_version, type, schema_version,
-                         data, metadata, occurred_at)
-  select v_last + x.n, x.event_id, p_stream, v_version + x.n, x.type, x.schema_version, x.data, x.metadata,
-         x.occurred_at
-    from jsonb_to_recordset(p_events) as x(n integer, event_id text, type text, schema_version integer,
-                                           data jsonb, metadata jsonb, occurred_at bigint);
-  insert into gw_outbox (global_position, subject)
-  select v_last + x.n, x.subject
-    from jsonb_to_recordset(p_events) as x(n integer, subject text)
-   where x.subject is not null;
-  insert into gw_streams (stream_id, version) values (p_stream, v_version + v_count)
-    on conflict (stream_id) do update set version = excluded.version;
+  with input as (
+    select * from jsonb_to_recordset(p_events) as x(n integer, event_id text, type text, schema_version integer,
+                                                    data jsonb, metadata jsonb, occurred_at bigint, subject text)
+  ), inserted as (
+    insert into gw_events (global_position, event_id, stream_id, stream_version, type, schema_version,
+                           data, metadata, occurred_at)
+    select v_last + n, event_id, p_stream, v_version + n, type, schema_version, data, metadata, occurred_at
+      from input
+  ), queued as (
+    insert into gw_outbox (global_position, subject)
+    select v_last + n, subject from input where subject is not null
+  ), versioned as (
+    insert into gw_streams (stream_id, version) values (p_stream, v_version + v_count)
+    on conflict (stream_id) do update set version = excluded.version
+  )
   update gw_event_head set last = v_last + v_count where id = 1;
   if p_notify then
-    perform pg_notify('${"gridwork_events"}', (v_last + v_count)::text);
+    perform pg_notify('${notifyChannel}', (v_last + v_count)::text);
   end if;
   return jsonb_build_object('written', true, 'last', v_last, 'version', v_version);
 end

@@ -19,7 +19,9 @@
  * Subscribers in this process are woken once the append is committed
  * (`SqlClient.afterCommit`). An append inside a transaction the caller opened (for
  * instance the effect of `Inbox.processOnce`) is part of it, and holds the counter
- * lock until that transaction ends: keep such transactions short.
+ * lock until that transaction ends: keep such transactions short. Appends expect the
+ * default `read committed` isolation; under `repeatable read` or `serializable` a
+ * concurrent append makes them fail (`EventStoreUnavailable`, retry) instead.
  *
  * ## Global order without gaps
  * A `bigserial` hands out numbers when transactions *start* writing, not when they
@@ -61,10 +63,11 @@ import { Deferred, Duration, Effect, Exit, Layer, Queue, Result, Schedule, type 
 import { SqlClient } from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import { type EventRow, eventColumns, jsonbProblem, toEnvelope, toSafeInt } from "./internal/rows"
+import * as Migrations from "./Migrations"
 import { SqlDatabase } from "./SqlStore"
 
-/** The notification channel of appends. */
-export const notifyChannel = "gridwork_events"
+/** The notification channel of appends (see `Migrations.notifyChannel`). */
+export const notifyChannel = Migrations.notifyChannel
 
 /** Options of {@link make} and {@link layer}. */
 export interface SqlEventStoreOptions {

@@ -106,8 +106,17 @@ describe("SqlEventStore on server PostgreSQL, across processes", () => {
         // an hour between polls: only a notification can deliver the event within the test
         const reader = yield* instance(databaseUrl, { pollInterval: "1 hour" })
         const writer = yield* instance(databaseUrl, {})
-        const received = yield* reader.store.subscribe(1).pipe(Stream.take(2), Stream.runCollect, Effect.forkChild)
+        const caughtUp = yield* Deferred.make<void>()
+        const received = yield* reader.store.subscribe(1).pipe(
+          Stream.take(2),
+          Stream.tap((event) => (event.globalPosition === 1 ? Deferred.succeed(caughtUp, undefined) : Effect.void)),
+          Stream.runCollect,
+          Effect.forkChild
+        )
         const first = yield* writer.store.append("s-1", "no-stream", [yield* newEvent()])
+        yield* Deferred.await(caughtUp)
+        // let the reader go back to waiting, so that the next event can only come by NOTIFY
+        yield* Effect.sleep("200 millis")
         const second = yield* writer.store.append("s-1", 1, [yield* newEvent()])
         assert.deepStrictEqual(yield* Fiber.join(received), [...first.events, ...second.events])
       }).pipe(Effect.scoped)
