@@ -58,6 +58,28 @@ const opened = new Opened({ limit: 5, at: 1 })
 const spec = DeciderSpec.given(counter)
 
 describe("Decider", () => {
+  it("takes its types from the decider, so histories and commands may be written as plain literals", () => {
+    type DoorCommand = { readonly _tag: "Open" } | { readonly _tag: "Close" }
+    type DoorEvent = { readonly _tag: "Opened" } | { readonly _tag: "Closed" }
+    const door = Decider.make<DoorCommand, DoorEvent, "open" | "closed", string>({
+      initialState: "closed",
+      decide: (command, state) =>
+        command._tag === "Close"
+          ? state === "open"
+            ? Result.succeed([{ _tag: "Closed" }])
+            : Result.fail("not open")
+          : state === "closed"
+            ? Result.succeed([{ _tag: "Opened" }])
+            : Result.fail("already open"),
+      evolve: (_state, event) => (event._tag === "Opened" ? "open" : "closed")
+    })
+    // Before, `Event` was also inferred from the literal history and the call did not compile.
+    const decision = Result.getOrThrow(Decider.run(door, [{ _tag: "Opened" }], { _tag: "Close" }))
+    assert.deepStrictEqual(decision.events, [{ _tag: "Closed" }])
+    assert.strictEqual(Decider.fold(door, [{ _tag: "Opened" }]), "open")
+    assert.deepStrictEqual(Decider.decideFrom(door, "closed", { _tag: "Close" }), Result.fail("not open"))
+  })
+
   it("folds a history from the initial state, or from a given state", () => {
     assert.deepStrictEqual(Decider.fold(counter, []), { _tag: "Initial" })
     const state = Decider.fold(counter, [opened, new Incremented({ by: 2, at: 2 })])

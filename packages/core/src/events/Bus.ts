@@ -29,16 +29,34 @@
  *
  * @example
  * ```ts
- * import { Effect, Stream } from "effect"
- * import { Bus } from "@gridwork/core"
+ * import { Console, Effect, Stream } from "effect"
+ * import { Bus, Ids, InMemoryBus, Instant } from "@gridwork/core"
  *
- * const worker = Effect.gen(function* () {
+ * const program = Effect.gen(function* () {
  *   const bus = yield* Bus.Bus
+ *   // A durable consumer of every petition event in Lanxi; it resumes where it stopped.
  *   const deliveries = yield* bus.subscribe({ durable: "risk-petition", subject: "gw.lanxi.petition.>" })
- *   yield* Stream.runForEach(deliveries, (delivery) =>
- *     Effect.log(delivery.message.event.type).pipe(Effect.andThen(delivery.ack))
+ *   yield* bus.publish({
+ *     subject: Bus.subjectFor({ locality: "lanxi", module: "petition", eventType: "PetitionRegistered" }),
+ *     event: {
+ *       eventId: yield* Ids.makeEventId,
+ *       streamId: "case-1",
+ *       streamVersion: 1,
+ *       globalPosition: 1,
+ *       type: "PetitionRegistered",
+ *       schemaVersion: 1,
+ *       data: { title: "Noise at night" },
+ *       metadata: {},
+ *       occurredAt: yield* Instant.now
+ *     }
+ *   })
+ *   // Handle each delivery, then acknowledge it; an unacknowledged one comes again.
+ *   yield* Stream.runForEach(Stream.take(deliveries, 1), (delivery) =>
+ *     Effect.andThen(Console.log(delivery.message.subject, delivery.deliveryCount), delivery.ack)
  *   )
- * }).pipe(Effect.scoped)
+ * }).pipe(Effect.scoped, Effect.provide(InMemoryBus.layer))
+ *
+ * Effect.runPromise(program) // gw.lanxi.petition.petition-registered 1
  * ```
  * @module
  */

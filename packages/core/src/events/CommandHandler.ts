@@ -12,21 +12,56 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import { CommandHandler, InMemoryEventStore } from "@gridwork/core"
+ * import { Effect, Result, Schema } from "effect"
+ * import { CommandHandler, Decider, EventCodec, Ids, InMemoryEventStore, Instant } from "@gridwork/core"
+ *
+ * class Registered extends Schema.TaggedClass<Registered>()("Registered", { title: Schema.String }) {}
+ * class Closed extends Schema.TaggedClass<Closed>()("Closed", { reason: Schema.String }) {}
+ * interface Envelope {
+ *   readonly caseId: string
+ *   readonly commandId: Ids.CommandId
+ *   readonly at: Instant.Instant
+ * }
+ * type Command =
+ *   | (Envelope & { readonly _tag: "Register"; readonly title: string })
+ *   | (Envelope & { readonly _tag: "Close"; readonly reason: string })
+ *
+ * const decider = Decider.make<Command, Registered | Closed, "none" | "open" | "closed", string>({
+ *   initialState: "none",
+ *   decide: (command, state) =>
+ *     command._tag === "Register"
+ *       ? state === "none"
+ *         ? Result.succeed([new Registered({ title: command.title })])
+ *         : Result.succeed([])
+ *       : state === "open"
+ *         ? Result.succeed([new Closed({ reason: command.reason })])
+ *         : Result.fail(`cannot close a case that is ${state}`),
+ *   evolve: (_state, event) => (event._tag === "Registered" ? "open" : "closed")
+ * })
  *
  * const handle = CommandHandler.make({
- *   decider: petitionDecider,
- *   codec: petitionCodec,
+ *   decider,
+ *   codec: EventCodec.make({ Registered, Closed }),
  *   streamId: (command) => command.caseId,
  *   commandId: (command) => command.commandId,
- *   envelope: (command, _event, index) => ({
- *     eventId: eventIdFor(command.commandId, index),
+ *   // One event per command here, so its id is the command id (`CommandIds.eventIdFor` in
+ *   // @gridwork/service-kit derives one per index); time comes from the command.
+ *   envelope: (command) => ({
+ *     eventId: Ids.EventId.make(command.commandId),
  *     occurredAt: command.at,
- *     metadata: { actor: command.actor, locality: "lanxi" }
+ *     metadata: { locality: "lanxi" }
  *   })
  * })
- * const outcome = handle(register).pipe(Effect.provide(InMemoryEventStore.layer))
+ *
+ * const program = Effect.gen(function* () {
+ *   const commandId = yield* Ids.makeCommandId
+ *   const register: Command = { _tag: "Register", caseId: "case-1", commandId, at: yield* Instant.now, title: "Noise" }
+ *   const first = yield* handle(register)
+ *   const retry = yield* handle(register) // answered from the stream: nothing decided or written again
+ *   return [first.state, first.streamVersion, retry.duplicate] as const
+ * }).pipe(Effect.provide(InMemoryEventStore.layer))
+ *
+ * Effect.runPromise(program).then(console.log) // [ "open", 1, true ]
  * ```
  * @module
  */

@@ -33,8 +33,9 @@
  *   evolve: (_state, event) => (event._tag === "Opened" ? "open" : "closed")
  * })
  *
- * Decider.run(door, [{ _tag: "Opened", at: 1 }], { _tag: "Close", at: 2 })
- * // Result.succeed({ events: [{ _tag: "Closed", at: 2 }], state: "closed", ... })
+ * const closed = Result.getOrThrow(Decider.run(door, [{ _tag: "Opened", at: 1 }], { _tag: "Close", at: 2 }))
+ * console.log(closed.events, closed.state) // [ { _tag: 'Closed', at: 2 } ] closed
+ * console.log(Result.isFailure(Decider.run(door, [], { _tag: "Close", at: 2 }))) // true: "not open"
  * ```
  * @module
  */
@@ -86,8 +87,8 @@ export const make = <Command, Event, State, Error = never>(
  */
 export const fold = <Command, Event, State, Error>(
   decider: Decider<Command, Event, State, Error>,
-  events: Iterable<Event>,
-  from: State = decider.initialState
+  events: Iterable<NoInfer<Event>>,
+  from: NoInfer<State> = decider.initialState
 ): State => {
   let state = from
   for (const event of events) {
@@ -112,8 +113,8 @@ export interface Decision<Event, State> {
  */
 export const decideFrom = <Command, Event, State, Error>(
   decider: Decider<Command, Event, State, Error>,
-  state: State,
-  command: Command
+  state: NoInfer<State>,
+  command: NoInfer<Command>
 ): Result.Result<Decision<Event, State>, Error> =>
   Result.map(decider.decide(command, state), (events) => ({
     events,
@@ -123,12 +124,13 @@ export const decideFrom = <Command, Event, State, Error>(
 
 /**
  * Runs a command against a history: folds `history` from the initial state, decides,
- * and folds the new events. The pure heart of every command handler.
+ * and folds the new events. The pure heart of every command handler. The types come
+ * from the decider alone, so the history and the command may be written as literals.
  */
 export const run = <Command, Event, State, Error>(
   decider: Decider<Command, Event, State, Error>,
-  history: Iterable<Event>,
-  command: Command
+  history: Iterable<NoInfer<Event>>,
+  command: NoInfer<Command>
 ): Result.Result<Decision<Event, State>, Error> => decideFrom(decider, fold(decider, history), command)
 
 /**
@@ -137,6 +139,6 @@ export const run = <Command, Event, State, Error>(
  */
 export const decideEffect = <Command, Event, State, Error>(
   decider: Decider<Command, Event, State, Error>,
-  state: State,
-  command: Command
+  state: NoInfer<State>,
+  command: NoInfer<Command>
 ): Effect.Effect<Decision<Event, State>, Error> => Effect.fromResult(decideFrom(decider, state, command))

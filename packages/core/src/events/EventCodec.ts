@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { Schema } from "effect"
+ * import { Result, Schema } from "effect"
  * import { EventCodec } from "@gridwork/core"
  *
  * class Opened extends Schema.TaggedClass<Opened>()("Opened", { title: Schema.String, channel: Schema.String }) {}
@@ -22,8 +22,10 @@
  *   // Opened is at version 2: version 1 had no channel.
  *   { Opened: { version: 2, upcasters: { 1: (data) => ({ ...(data as object), channel: "web" }) } } }
  * )
- * codec.encode(new Closed({ reason: "done" }))
- * // Result.succeed({ type: "Closed", schemaVersion: 1, data: { _tag: "Closed", reason: "done" } })
+ * console.log(Result.getOrThrow(codec.encode(new Closed({ reason: "done" }))))
+ * // { type: 'Closed', schemaVersion: 1, data: { _tag: 'Closed', reason: 'done' } }
+ * const old = codec.decode({ type: "Opened", schemaVersion: 1, data: { _tag: "Opened", title: "Noise" } })
+ * console.log(Result.getOrThrow(old)) // Opened { title: 'Noise', channel: 'web' }
  * ```
  * @module
  */

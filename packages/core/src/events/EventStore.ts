@@ -35,18 +35,28 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import { EventStore, Ids, Instant } from "@gridwork/core"
+ * import { Console, Effect } from "effect"
+ * import { EventStore, Ids, InMemoryEventStore, Instant } from "@gridwork/core"
  *
  * const program = Effect.gen(function* () {
  *   const store = yield* EventStore.EventStore
- *   const eventId = yield* Ids.makeEventId
- *   const occurredAt = yield* Instant.now
- *   yield* store.append("case-1", "no-stream", [
- *     { eventId, type: "PetitionRegistered", schemaVersion: 1, data: { title: "Noise" }, metadata: {}, occurredAt }
- *   ])
- *   return yield* store.readStream("case-1")
- * })
+ *   const event: EventStore.NewEvent = {
+ *     eventId: yield* Ids.makeEventId,
+ *     type: "PetitionRegistered",
+ *     schemaVersion: 1,
+ *     data: { title: "Noise at night" },
+ *     metadata: { locality: "lanxi" },
+ *     occurredAt: yield* Instant.now
+ *   }
+ *   const appended = yield* store.append("case-1", "no-stream", [event])
+ *   // A retry of the same batch writes nothing; a stale expected version fails.
+ *   const retried = yield* store.append("case-1", "no-stream", [event])
+ *   const stale = yield* Effect.flip(store.append("case-1", 0, [{ ...event, eventId: yield* Ids.makeEventId }]))
+ *   const stream = yield* store.readStream("case-1")
+ *   yield* Console.log(appended.streamVersion, retried.duplicate, stale._tag, stream.length)
+ * }).pipe(Effect.provide(InMemoryEventStore.layer))
+ *
+ * Effect.runPromise(program) // 1 true StreamVersionConflict 1
  * ```
  * @module
  */

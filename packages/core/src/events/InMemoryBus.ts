@@ -14,13 +14,37 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import { Bus, InMemoryBus } from "@gridwork/core"
+ * import { Console, Deferred, Effect, Fiber } from "effect"
+ * import { Bus, Ids, InMemoryBus, Instant } from "@gridwork/core"
  *
  * const program = Effect.gen(function* () {
+ *   const handled = yield* Deferred.make<string>()
+ *   // Bus.consume acknowledges each message its handler handled; run it in the background.
+ *   const consumer = yield* Effect.forkChild(
+ *     Bus.consume({ durable: "risk", subject: "gw.lanxi.>" }, (message) => Deferred.succeed(handled, message.event.type))
+ *   )
  *   const bus = yield* Bus.Bus
- *   // ... bus.publish(...), bus.subscribe(...)
+ *   const message: Bus.BusMessage = {
+ *     subject: "gw.lanxi.petition.petition-registered",
+ *     event: {
+ *       eventId: yield* Ids.makeEventId,
+ *       streamId: "case-1",
+ *       streamVersion: 1,
+ *       globalPosition: 1,
+ *       type: "PetitionRegistered",
+ *       schemaVersion: 1,
+ *       data: {},
+ *       metadata: {},
+ *       occurredAt: yield* Instant.now
+ *     }
+ *   }
+ *   const first = yield* bus.publish(message)
+ *   const again = yield* bus.publish(message) // the same event id: de-duplicated
+ *   yield* Console.log(first.duplicate, again.duplicate, yield* Deferred.await(handled))
+ *   yield* Fiber.interrupt(consumer)
  * }).pipe(Effect.provide(InMemoryBus.layer))
+ *
+ * Effect.runPromise(program) // false true PetitionRegistered
  * ```
  * @module
  */

@@ -18,6 +18,8 @@
  *   const store = yield* EventStore.EventStore
  *   return yield* store.lastGlobalPosition
  * }).pipe(Effect.provide(InMemoryEventStore.layer))
+ *
+ * console.log(Effect.runSync(program)) // 0: every layer starts empty
  * ```
  * @module
  */

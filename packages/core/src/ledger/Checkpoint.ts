@@ -21,9 +21,13 @@
  * const program = Effect.gen(function* () {
  *   const keys = yield* Checkpoint.generateKeyPair
  *   const checkpoint = yield* Checkpoint.issue({ ledgerId: Checkpoint.LedgerId.make("lanxi"), privateKey: keys.privateKey })
- *   // ... hand `checkpoint` and `keys.publicKey` to the witness, who runs:
- *   return yield* Checkpoint.verifyCheckpoint(checkpoint, keys.publicKey)
+ *   // ... hand `checkpoint` and `keys.publicKey` to the witness, who checks the signature:
+ *   const verified = yield* Checkpoint.verifyCheckpoint(checkpoint, keys.publicKey)
+ *   // and later the ledger shown to them: Checkpoint.verifyLedger(records, verified)
+ *   return verified.size
  * }).pipe(Effect.provide(LedgerStore.layerInMemory))
+ *
+ * console.log(Effect.runSync(program)) // 0: the ledger is still empty
  * ```
  * @module
  */

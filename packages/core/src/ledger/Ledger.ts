@@ -21,13 +21,26 @@
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Ledger } from "@gridwork/core"
+ * import { Ledger, LedgerEntry } from "@gridwork/core"
  *
  * const program = Effect.gen(function* () {
- *   const { records, head } = yield* Ledger.chain(Ledger.emptyHead, entries)
- *   yield* Ledger.verify(records, head) // succeeds
- *   yield* Ledger.verify(records.slice(1), head) // fails: LedgerTampered (rule "sequence")
+ *   const routed = yield* LedgerEntry.decode({
+ *     _tag: "HolderChanged",
+ *     change: "routed",
+ *     subjectId: "petition-7",
+ *     to: { unit: "lanxi.dongshan.zzzx" },
+ *     at: Date.parse("2026-09-28T10:00:00+08:00"),
+ *     ruleId: "cn-xf-2022.art-22",
+ *     policyVersion: "2026.1"
+ *   })
+ *   const escalated = yield* LedgerEntry.decode({ ...routed, change: "escalated", to: { unit: "lanxi.zzzx" } })
+ *   const { records, head } = yield* Ledger.chain(Ledger.emptyHead, [routed, escalated])
+ *   console.log((yield* Ledger.verify(records, head)).size) // 2
+ *   const cut = yield* Effect.flip(Ledger.verify(records.slice(1), head))
+ *   console.log(cut.rule, cut.seq) // sequence 1: entry 1 is missing
  * })
+ *
+ * Effect.runSync(program)
  * ```
  * @module
  */

@@ -20,7 +20,7 @@
  * import { Effect } from "effect"
  * import { LedgerEntry } from "@gridwork/core"
  *
- * const entry = LedgerEntry.decode({
+ * const input = {
  *   _tag: "HolderChanged",
  *   change: "routed",
  *   subjectId: "0192f0c1-7a1b-7c3d-8e4f-0123456789ab",
@@ -28,8 +28,11 @@
  *   at: 1_790_000_000_000,
  *   ruleId: "cn-xf-2022.art-22",
  *   policyVersion: "2026.1"
- * })
- * Effect.runSync(entry)._tag // "HolderChanged"
+ * }
+ * console.log(Effect.runSync(LedgerEntry.decode(input))._tag) // HolderChanged
+ * // A name never enters the ledger: unknown fields are errors, not stripped.
+ * const refused = Effect.runSync(Effect.flip(LedgerEntry.decode({ ...input, petitionerName: "Li Ming" })))
+ * console.log(refused.message) // ledger entry 0: Expected no excess property\n  at ["petitionerName"]
  * ```
  * @module
  */

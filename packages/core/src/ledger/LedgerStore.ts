@@ -15,15 +15,28 @@
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Ledger, LedgerStore } from "@gridwork/core"
+ * import { Ledger, LedgerEntry, LedgerStore } from "@gridwork/core"
  *
  * const program = Effect.gen(function* () {
  *   const store = yield* LedgerStore.LedgerStore
- *   yield* store.append([entry])
+ *   const entry = yield* LedgerEntry.decode({
+ *     _tag: "ObligationOutcome",
+ *     outcome: "fulfilled",
+ *     obligationId: "019a6f40-0000-7000-8000-0000000000a1",
+ *     subjectId: "petition-7",
+ *     holder: { unit: "lanxi.dongshan.zzzx" },
+ *     dueAt: Date.parse("2026-10-23T17:30:00+08:00"),
+ *     at: Date.parse("2026-10-20T11:00:00+08:00"),
+ *     ruleId: "hotline.complaint",
+ *     policyVersion: "2026.1"
+ *   })
+ *   yield* store.append([entry], { expectedSize: 0 })
  *   const head = yield* store.head
- *   const records = yield* store.read(1, 1000)
+ *   const records = yield* store.read(1, LedgerStore.MAX_READ)
  *   return yield* Ledger.verify(records, head)
  * }).pipe(Effect.provide(LedgerStore.layerInMemory))
+ *
+ * console.log(Effect.runSync(program).size) // 1
  * ```
  * @module
  */

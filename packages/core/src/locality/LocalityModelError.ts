@@ -7,12 +7,25 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
- * import { ModelLoader } from "@gridwork/core"
+ * import { Result } from "effect"
+ * import { ModelParser } from "@gridwork/core"
  *
- * ModelLoader.loadModel("lanxi.yaml").pipe(
- *   Effect.catchTag("LocalityModelError", (error) => Effect.logError(error.render()))
- * )
+ * const text = `version: "2026.1"
+ * locality: { id: lanxi, name: Lanxi County, languages: [zh-CN] }
+ * tiers: [village, county]
+ * jurisdictions:
+ *   - { code: lanxi, name: Lanxi County, level: county }
+ *   - { code: lanxi.qiaotou, name: Qiaotou Village, level: village, parent: lanxi.dongshan }
+ * calendar: { timeZone: Asia/Shanghai, base: cn-mainland }
+ * units: []
+ * roles: []
+ * modules: {}
+ * `
+ * const parsed = ModelParser.parseModel(text, "lanxi.yaml")
+ * if (Result.isFailure(parsed)) console.error(parsed.failure.render())
+ * // lanxi.yaml: 2 problems in the locality model
+ * //   lanxi.yaml:5:5  jurisdictions[0]  lanxi (county) has no children; … [jurisdiction.leaf-tier]
+ * //   lanxi.yaml:6:67  jurisdictions[1].parent  parent "lanxi.dongshan" is not the code of any jurisdiction in this model  [jurisdiction.unknown-parent]
  * ```
  * @module
  */

@@ -12,11 +12,14 @@
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs"
  * import { Result } from "effect"
  * import { ModelParser, ModuleRegistry } from "@gridwork/core"
  *
- * const result = ModelParser.parseModel(text, "lanxi.yaml", ModuleRegistry.core)
+ * const file = "examples/localities/lanxi-county.yaml"
+ * const result = ModelParser.parseModel(readFileSync(file, "utf8"), file, ModuleRegistry.core)
  * if (Result.isFailure(result)) console.error(result.failure.render())
+ * else console.log(result.success.version, result.success.tiers) // 2026.1 [ 'grid', 'village', 'township', 'county' ]
  * ```
  * @module
  */

@@ -8,10 +8,16 @@
  *
  * @example
  * ```ts
+ * import { NodeServices } from "@effect/platform-node"
  * import { Effect } from "effect"
  * import { ModelLoader, ModelSummary } from "@gridwork/core"
  *
- * const text = ModelLoader.loadModel("lanxi-county.yaml").pipe(Effect.map(ModelSummary.render))
+ * const text = ModelLoader.loadModel("examples/localities/lanxi-county.yaml").pipe(
+ *   Effect.map(ModelSummary.render),
+ *   Effect.provide(NodeServices.layer)
+ * )
+ * Effect.runPromise(text).then((summary) => console.log(summary.split("\n")[0]))
+ * // Lanxi County 岚溪县 (lanxi) · policy 2026.1
  * ```
  * @module
  */

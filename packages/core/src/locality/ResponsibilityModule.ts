@@ -25,11 +25,14 @@
  *
  * @example
  * ```ts
- * import { Option } from "effect"
- * import { ResponsibilityModule } from "@gridwork/core"
+ * import { readFileSync } from "node:fs"
+ * import { Option, Result } from "effect"
+ * import { ModelParser, ResponsibilityModule } from "@gridwork/core"
  *
- * declare const model: import("@gridwork/core").LocalityModel.LocalityModel
- * const deadlines = ResponsibilityModule.deadlinesOf(model)
+ * const file = "examples/localities/lanxi-county.yaml"
+ * const model = Result.getOrThrow(ModelParser.parseModel(readFileSync(file, "utf8"), file))
+ * console.log(ResponsibilityModule.deadlinesOf(model).map((rule) => rule.id).slice(0, 3))
+ * console.log(Option.isSome(ResponsibilityModule.escalationOf(model)))
  * ```
  * @module
  */

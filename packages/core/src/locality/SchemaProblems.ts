@@ -16,8 +16,8 @@
  * import { SchemaProblems } from "@gridwork/core"
  *
  * SchemaProblems.decode(Schema.Struct({ a: Schema.Int }), { a: "x", b: 1 })
- * // Result.fail([{ path: ["a"], rule: "schema.type", message: 'Expected number, got "x"' },
- * //              { path: ["b"], rule: "schema.unknown-key", message: 'unknown field "b"; expected one of: a' }])
+ * // Result.fail([{ path: ["b"], rule: "schema.unknown-key", message: 'unknown field "b"; expected one of: a' },
+ * //              { path: ["a"], rule: "schema.type", message: 'Expected number, got "x"' }])export {}
  * ```
  * @module
  */

@@ -10,12 +10,43 @@
  *
  * @example
  * ```ts
- * import { Result } from "effect"
- * import { Organization } from "@gridwork/core"
+ * import { Result, Schema } from "effect"
+ * import { Actor, Jurisdiction, JurisdictionTree, Organization, Role, Unit } from "@gridwork/core"
  *
- * declare const input: Organization.OrganizationInput
- * const organization = Result.getOrThrow(Organization.make(input))
- * organization.can(actorId, "petition.accept", "lanxi.dongshan.qiaotou")
+ * const tree = Result.getOrThrow(
+ *   JurisdictionTree.make({
+ *     tiers: ["village", "township"],
+ *     jurisdictions: Schema.decodeUnknownSync(Schema.Array(Jurisdiction.Jurisdiction))([
+ *       { code: "dongshan", name: "Dongshan Town", level: "township" },
+ *       { code: "dongshan.qiaotou", name: "Qiaotou Village", level: "village", parent: "dongshan" }
+ *     ])
+ *   })
+ * )
+ * const wangLi = "01936f4e-8c00-7000-8000-000000000001"
+ * const organization = Result.getOrThrow(
+ *   Organization.make({
+ *     tree,
+ *     units: [
+ *       Schema.decodeUnknownSync(Unit.Unit)({
+ *         code: "dongshan.zzzx",
+ *         name: "Dongshan Center",
+ *         kind: "center",
+ *         jurisdiction: "dongshan"
+ *       })
+ *     ],
+ *     roles: [Schema.decodeUnknownSync(Role.Role)({ code: "case-handler", name: "Case handler", permissions: ["petition.*"] })],
+ *     actors: [
+ *       Schema.decodeUnknownSync(Actor.Actor)({
+ *         id: wangLi,
+ *         name: "Wang Li",
+ *         assignments: [{ unit: "dongshan.zzzx", role: "case-handler" }]
+ *       })
+ *     ]
+ *   })
+ * )
+ * console.log(organization.can(wangLi, "petition.accept", "dongshan.qiaotou")) // true: the town's center covers its villages
+ * console.log(organization.authorize(wangLi, "mediation.assign", "dongshan.qiaotou"))
+ * // { _tag: "Denied", reason: "none of Wang Li's roles grants mediation.assign" }
  * ```
  * @module
  */

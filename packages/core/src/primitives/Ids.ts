@@ -15,9 +15,10 @@
  * import { Ids } from "@gridwork/core"
  *
  * const program = Effect.gen(function* () {
- *   const id = yield* Ids.makeCaseId
- *   return id // "01936f4e-..." branded as CaseId
+ *   const id = yield* Ids.makeCaseId // a UUIDv7 from the Clock and the Random service, branded CaseId
+ *   return [id, Ids.uuidV7Millis(id)] as const
  * })
+ * console.log(Effect.runSync(program)) // [ '019a…-…', 1790… ] (the id and the millisecond it was made)
  * ```
  * @module
  */

@@ -18,11 +18,21 @@
  *
  * @example
  * ```ts
- * import { AccountabilityReport } from "@gridwork/core"
+ * import { readFileSync } from "node:fs"
+ * import { Result } from "effect"
+ * import { AccountabilityReport, Instant, ModelParser, Simulation, SimulationEvent } from "@gridwork/core"
  *
- * const context = AccountabilityReport.contextOf(model)
- * const matter = AccountabilityReport.forMatter(run.records, "matter-1", context)
+ * // Files of the Gridwork repository (examples/localities), read from its root.
+ * const file = "examples/localities/lanxi-county.yaml"
+ * const model = Result.getOrThrow(ModelParser.parseModel(readFileSync(file, "utf8"), file))
+ * const text = readFileSync("examples/localities/events/lanxi-petition-climbs.json", "utf8")
+ * const events = Result.getOrThrow(SimulationEvent.parseEvents(text, "lanxi-petition-climbs.json"))
+ * const run = Simulation.simulate(model, events, Instant.unsafeFromIso("2026-12-31T00:00:00+08:00"))
+ *
+ * const context = AccountabilityReport.contextOf(model, run.until)
+ * const matter = AccountabilityReport.forMatter(run.records, "lanxi-2026-0917", context)
  * console.log(AccountabilityReport.renderMatter(matter, context))
+ * // Backward tracing (责任倒查) of lanxi-2026-0917 …: who held it when, each obligation's outcome and delay
  * ```
  * @module
  */

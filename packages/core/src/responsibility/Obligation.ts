@@ -25,12 +25,26 @@
  * @example
  * ```ts
  * import { Result, Schema } from "effect"
- * import { BusinessCalendar, CnMainland, Decider, Ids, Instant, Obligation, ObligationPolicy, ObligationRule } from "@gridwork/core"
+ * import {
+ *   BusinessCalendar,
+ *   CnMainland,
+ *   Decider,
+ *   Ids,
+ *   Instant,
+ *   Obligation,
+ *   ObligationPolicy,
+ *   ObligationRule
+ * } from "@gridwork/core"
  *
  * const rule = Schema.decodeUnknownSync(ObligationRule.ObligationRule)({
- *   id: "hotline.complaint", title: "Resolve a complaint", module: "petition",
- *   opensOn: "PetitionRouted", fulfilledBy: ["PetitionReplied"], owner: "holder",
- *   within: { amount: 15, unit: "working-days" }, warnAt: [0.8],
+ *   id: "hotline.complaint",
+ *   title: "Resolve a complaint",
+ *   module: "petition",
+ *   opensOn: "PetitionRouted",
+ *   fulfilledBy: ["PetitionReplied"],
+ *   owner: "holder",
+ *   within: { amount: 15, unit: "working-days" },
+ *   warnAt: [0.8],
  *   source: { law: "county 12345 rules" }
  * })
  * const decider = Obligation.decider(BusinessCalendar.make(CnMainland.spec))
@@ -46,7 +60,11 @@
  *   })
  * )
  * // 15 working days across National Day 2026 (and the make-up Saturday 10 Oct): due at the end of Fri 23 Oct
- * opened.events[0] // { _tag: "ObligationOpened", due: <2026-10-24T00:00:00+08:00>, provisional: false, warnings: [...] }
+ * const [event] = opened.events
+ * if (event?._tag === "ObligationOpened") {
+ *   console.log(Instant.toIso(event.due), event.provisional) // 2026-10-23T16:00:00.000Z false
+ *   console.log(event.warnings.map((w) => [w.share, Instant.toIso(w.at)])) // [ [ 0.8, '2026-10-20T13:12:00.000Z' ] ]
+ * }export {}
  * ```
  * @module
  */

@@ -14,19 +14,29 @@
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs"
  * import { Result, Schema } from "effect"
- * import { Decider, ObligationPolicy } from "@gridwork/core"
+ * import { Decider, Instant, ModelParser, ObligationPolicy } from "@gridwork/core"
  *
- * const policy = ObligationPolicy.fromModel(model) // a loaded LocalityModel
+ * // A file of the Gridwork repository (examples/localities), read from its root.
+ * const file = "examples/localities/lanxi-county.yaml"
+ * const model = Result.getOrThrow(ModelParser.parseModel(readFileSync(file, "utf8"), file))
+ * const policy = ObligationPolicy.fromModel(model)
  * const event = Schema.decodeUnknownSync(ObligationPolicy.DomainEvent)({
- *   type: "PetitionAccepted", subject: "petition-7", unit: "lanxi.dongshan.zzzx",
+ *   type: "PetitionAccepted",
+ *   subject: "petition-7",
+ *   unit: "lanxi.dongshan.zzzx",
  *   at: Date.parse("2026-09-30T15:00:00+08:00")
  * })
- * const planned = Result.getOrThrow(policy.plan(event, { obligations: [] })) // states of the matter's obligations
- * for (const { obligationId, command } of planned) {
+ * // `obligations`: the states of the matter's running obligations (none yet)
+ * const planned = Result.getOrThrow(policy.plan(event, { obligations: [] }))
+ * for (const { command } of planned) {
  *   // load the obligation's stream (empty for an Open), decide, append the new events
- *   const decision = Decider.run(policy.decider, [], command)
+ *   const decision = Result.getOrThrow(Decider.run(policy.decider, [], command))
+ *   const opened = decision.events[0]
+ *   if (opened?._tag === "ObligationOpened") console.log(opened.terms.rule, Instant.toIso(opened.due))
  * }
+ * // petition.handle 2026-11-30T09:30:00.000Z (60 calendar days, due at the close of business)
  * ```
  * @module
  */

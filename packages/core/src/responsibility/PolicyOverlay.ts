@@ -20,11 +20,20 @@
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs"
  * import { Result } from "effect"
- * import { PolicyOverlay } from "@gridwork/core"
+ * import { Instant, ModelParser, PolicyOverlay, Simulation, SimulationEvent } from "@gridwork/core"
  *
- * const draft = PolicyOverlay.apply(model, draftText, "lanxi-escalation-draft.yaml")
- * if (Result.isSuccess(draft)) Simulation.simulate(draft.success, events, until)
+ * // Files of the Gridwork repository (examples/localities), read from its root.
+ * const file = "examples/localities/lanxi-county.yaml"
+ * const model = Result.getOrThrow(ModelParser.parseModel(readFileSync(file, "utf8"), file))
+ * const draftFile = "examples/localities/policies/lanxi-escalation-draft.yaml"
+ * const draft = PolicyOverlay.apply(model, readFileSync(draftFile, "utf8"), draftFile)
+ * if (Result.isFailure(draft)) throw new Error(draft.failure.render())
+ * const text = readFileSync("examples/localities/events/lanxi-petition-climbs.json", "utf8")
+ * const events = Result.getOrThrow(SimulationEvent.parseEvents(text, "lanxi-petition-climbs.json"))
+ * const run = Simulation.simulate(draft.success, events, Instant.unsafeFromIso("2026-12-01T00:00:00+08:00"))
+ * console.log(run.policyVersion, run.timeline.filter((entry) => entry.kind === "escalated").length)
  * ```
  * @module
  */

@@ -32,6 +32,7 @@
  * import { Result } from "effect"
  * import { Instant, ModelParser, Simulation, SimulationEvent, Timeline } from "@gridwork/core"
  *
+ * // Files of the Gridwork repository (examples/localities), read from its root.
  * const file = "examples/localities/lanxi-county.yaml"
  * const model = Result.getOrThrow(ModelParser.parseModel(readFileSync(file, "utf8"), file))
  * const text = readFileSync("examples/localities/events/lanxi-petition-climbs.json", "utf8")

@@ -16,13 +16,24 @@
  *
  * @example
  * ```ts
- * import { Effect, Layer } from "effect"
- * import { DeadlineSchedulerDriver, InMemoryDeadlineScheduler } from "@gridwork/core"
+ * import { Clock, Deferred, Effect, Fiber } from "effect"
+ * import { DeadlineScheduler, DeadlineSchedulerDriver, InMemoryDeadlineScheduler, Instant } from "@gridwork/core"
  *
- * const DriverLive = DeadlineSchedulerDriver.layer(
- *   (timer, token) => Effect.log(`obligation ${timer.key} is overdue (firing ${token})`),
- *   { maxTick: "1 second" }
- * ).pipe(Layer.provide(InMemoryDeadlineScheduler.layer))
+ * const program = Effect.gen(function* () {
+ *   const fired = yield* Deferred.make<string>()
+ *   // The handler makes its effect idempotent with the token (`<key>@<version>`), e.g. as a command id.
+ *   const handler: DeadlineSchedulerDriver.DueHandler<never, never> = (timer, token) =>
+ *     Effect.andThen(Effect.log(`obligation ${timer.key} is due`), Deferred.succeed(fired, token))
+ *   // In a service: DeadlineSchedulerDriver.layer(handler) runs it for as long as the layer lives.
+ *   const driver = yield* Effect.forkChild(DeadlineSchedulerDriver.run(handler, { maxTick: "1 second" }))
+ *   const scheduler = yield* DeadlineScheduler.DeadlineScheduler
+ *   const now = yield* Clock.currentTimeMillis
+ *   yield* scheduler.arm(DeadlineScheduler.TimerKey.make("obligation-1"), Instant.fromMillis(now + 100), 1)
+ *   console.log(yield* Deferred.await(fired)) // obligation-1@1, about 100 ms later
+ *   yield* Fiber.interrupt(driver)
+ * }).pipe(Effect.provide(InMemoryDeadlineScheduler.layer))
+ *
+ * Effect.runPromise(program)
  * ```
  * @module
  */

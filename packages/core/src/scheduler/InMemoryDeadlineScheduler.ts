@@ -23,8 +23,10 @@
  *   yield* before.scheduler.arm(key, Instant.fromMillis(1_000), 1)
  *   const saved = yield* before.snapshot // "crash" here
  *   const after = yield* InMemoryDeadlineScheduler.make(saved)
- *   return yield* after.scheduler.takeDue(Instant.fromMillis(5_000), 100) // [{ key, dueAt: 1000, version: 1 }]
+ *   return yield* after.scheduler.takeDue(Instant.fromMillis(5_000), 100)
  * })
+ *
+ * console.log(Effect.runSync(program)) // [ { key: 'obligation-1', dueAt: 1000, version: 1 } ]
  * ```
  * @module
  */
