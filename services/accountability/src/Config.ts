@@ -31,7 +31,8 @@
  * ```
  * @module
  */
-import { Duration, Effect, Config as EffectConfig, Option, Schema, SchemaIssue } from "effect"
+import { SchemaProblems } from "@gridwork/core"
+import { Duration, Effect, Config as EffectConfig, Option, Schema } from "effect"
 
 const NonEmpty = Schema.String.check(Schema.isMinLength(1))
 
@@ -105,22 +106,19 @@ export const defaults = {
   checkpointEvery: "1 minute"
 } as const
 
-const formatter = SchemaIssue.makeFormatterDefault()
-
 /** Checks raw settings (e.g. from tests) and names the variable of every problem. */
 export const decode = (input: unknown): Effect.Effect<Settings, ConfigInvalid> =>
   Schema.decodeUnknownEffect(Settings)(input, { errors: "all", onExcessProperty: "error" }).pipe(
-    Effect.mapError((error) => {
-      const text = formatter(error.issue)
-      const problems = text
-        .split("\n")
-        .filter((line) => line.trim() !== "")
-        .map((line) => {
-          const field = Object.keys(variableOf).find((key) => line.includes(key))
-          return field === undefined ? line : `${variableOf[field]}: ${line.trim()}`
+    Effect.mapError(
+      (error) =>
+        new ConfigInvalid({
+          problems: SchemaProblems.fromIssue(error.issue).map((problem) => {
+            const field = problem.path[0]
+            const variable = typeof field === "string" ? variableOf[field] : undefined
+            return `${variable ?? (problem.path.map(String).join(".") || "configuration")}: ${problem.message}`
+          })
         })
-      return new ConfigInvalid({ problems })
-    })
+    )
   )
 
 const optionalString = (name: string) =>

@@ -166,10 +166,3 @@ export const of = (
   }
   return entries
 }
-
-/** Whether an event changes the obligation `id` (opened, warned, reassigned ...). */
-export const touches = (event: MatterDecider.MatterEvent, id: string): boolean =>
-  isObligationEvent(event) && event.obligationId === id
-
-/** The obligation views' `Obligation` type guard, re-exported for the service's modules. */
-export const isOpened = (state: Obligation.State): state is Obligation.Obligation => state._tag === "Obligation"

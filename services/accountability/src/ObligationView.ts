@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { type Ids, Instant, Obligation } from "@gridwork/core"
+import { Instant, Obligation } from "@gridwork/core"
 import { Schema } from "effect"
 
 /** The states of an obligation. */
@@ -94,6 +94,3 @@ export const fromState = (state: Obligation.Obligation): ObligationView => {
     ...(state.cause === undefined ? {} : { cause: state.cause })
   }
 }
-
-/** The unit codes an obligation view involves (its owner's). */
-export const unitOf = (view: ObligationView): Ids.UnitCode => view.owner.unit

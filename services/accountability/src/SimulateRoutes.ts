@@ -103,12 +103,12 @@ export const simulate = Route.post("/v1/simulate", {
       const locality = yield* Locality
       let model: LocalityModel.LocalityModel = locality.model
       if (body.model !== undefined) {
-        const parsed = ModelParser.parseModel(body.model, "model")
+        const parsed = ModelParser.parseModel(body.model, "model.yaml")
         if (Result.isFailure(parsed)) return yield* modelProblem("model", parsed.failure)
         model = parsed.success
       }
       if (body.policy !== undefined) {
-        const applied = PolicyOverlay.apply(model, body.policy, "policy")
+        const applied = PolicyOverlay.apply(model, body.policy, "policy.yaml")
         if (Result.isFailure(applied)) return yield* modelProblem("policy", applied.failure)
         model = applied.success
       }
