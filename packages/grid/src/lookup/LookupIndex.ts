@@ -35,6 +35,7 @@
  * @module
  */
 import { Result, Schema } from "effect"
+import { GrowableFloat64, GrowableInt32, GrowableUint8, GrowableUint32 } from "../geometry/GrowableArray"
 import { type EdgeTable, edgeCount } from "./PointInPolygon"
 
 /** A built index. Treat as opaque; query it with {@link locate}, {@link locateMany}, {@link locateId}. */
@@ -88,98 +89,6 @@ export interface BuildOptions {
   readonly cellsPerEdge?: number | undefined
   /** Upper bound on the number of raster cells. Default 8,388,608 (32 MiB of cells). */
   readonly maxCells?: number | undefined
-}
-
-// Growable typed arrays, one class per element type so every access stays monomorphic.
-// `view()` hands out the filled part without copying when at least half of it is used.
-
-class GrowableFloat64 {
-  data: Float64Array
-  length = 0
-  constructor(capacity: number) {
-    this.data = new Float64Array(Math.max(64, capacity))
-  }
-  push4(a: number, b: number, c: number, d: number): void {
-    if (this.length + 4 > this.data.length) {
-      const next = new Float64Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    const o = this.length
-    this.data[o] = a
-    this.data[o + 1] = b
-    this.data[o + 2] = c
-    this.data[o + 3] = d
-    this.length = o + 4
-  }
-  view(): Float64Array {
-    return this.length * 4 >= this.data.length * 3
-      ? this.data.subarray(0, this.length)
-      : this.data.slice(0, this.length)
-  }
-}
-
-class GrowableInt32 {
-  data: Int32Array
-  length = 0
-  constructor(capacity: number) {
-    this.data = new Int32Array(Math.max(64, capacity))
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = value
-  }
-  view(): Int32Array {
-    return this.length * 4 >= this.data.length * 3
-      ? this.data.subarray(0, this.length)
-      : this.data.slice(0, this.length)
-  }
-}
-
-class GrowableUint32 {
-  data: Uint32Array
-  length = 0
-  constructor(capacity: number) {
-    this.data = new Uint32Array(Math.max(64, capacity))
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = value
-  }
-  view(): Uint32Array {
-    return this.length * 4 >= this.data.length * 3
-      ? this.data.subarray(0, this.length)
-      : this.data.slice(0, this.length)
-  }
-}
-
-class GrowableUint8 {
-  data: Uint8Array
-  length = 0
-  constructor(capacity: number) {
-    this.data = new Uint8Array(Math.max(64, capacity))
-  }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint8Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
-    this.data[this.length++] = value
-  }
-  view(): Uint8Array {
-    return this.length * 4 >= this.data.length * 3
-      ? this.data.subarray(0, this.length)
-      : this.data.slice(0, this.length)
-  }
 }
 
 /** Sorts `values[0 .. count - 1]` ascending: insertion sort for the usual handful. */
