@@ -83,6 +83,15 @@ export interface PublisherShape {
    * first publishes to a new stream do not race its creation.
    */
   readonly prepare: (subjects: Iterable<string>) => Effect.Effect<void, PublishError>
+  /**
+   * Publishes messages in order with at most `maxInFlight` PubAcks outstanding (a
+   * sliding window) and returns each one's outcome, in order. Ensures their streams
+   * first. Interrupting it stops launching new publishes (those in flight complete).
+   */
+  readonly publishMany: (
+    messages: ReadonlyArray<Bus.BusMessage>,
+    options: { readonly maxInFlight: number }
+  ) => Effect.Effect<ReadonlyArray<Result.Result<PublishReceipt, PublishError>>>
   /** Publishes a ready body on a subject (dead letters); waits for the PubAck. */
   readonly publishBody: (
     subject: string,
@@ -164,7 +173,80 @@ export const make = (options: PublisherOptions = {}) =>
       ["Content-Type", CloudEventEnvelope.CONTENT_TYPE]
     ]
 
-    const prepare = (subjects: Iterable<string>): Effect.Effect<void, PublishError> =>
+    const rejected = (message: Bus.BusMessage, path: string, reason: string) =>
+      new PublishRejected({ subject: message.subject, messageId: message.event.eventId, path, reason })
+
+    /** One publish as a promise of its outcome (never rejects): the hot path of {@link PublisherShape.publishMany}. */
+    const publishPromise = (message: Bus.BusMessage): Promise<Result.Result<PublishReceipt, PublishError>> => {
+      const placement = StreamLayout.forSubject(client.layout, message.subject)
+      if (Result.isFailure(placement)) {
+        return Promise.resolve(Result.fail(rejected(message, "subject", placement.failure)))
+      }
+      const body = CloudEventEnvelope.encode(message)
+      if (Result.isFailure(body)) {
+        return Promise.resolve(Result.fail(rejected(message, body.failure.path, body.failure.reason)))
+      }
+      const stream = placement.success.name
+      const operation = `publish ${message.event.eventId} on ${message.subject}`
+      const headers = natsHeaders()
+      headers.append("Content-Type", CloudEventEnvelope.CONTENT_TYPE)
+      return js
+        .publish(message.subject, body.success, {
+          msgID: message.event.eventId,
+          headers,
+          timeout: client.timeoutMillis
+        })
+        .then(
+          (ack): Result.Result<PublishReceipt, PublishError> =>
+            ack.stream === stream
+              ? Result.succeed({ stream: ack.stream, sequence: ack.seq, duplicate: ack.duplicate })
+              : Result.fail(
+                  new NatsUnavailable({
+                    operation,
+                    cause: new Error(
+                      `stored in stream ${ack.stream}, expected ${stream}: another stream holds these subjects`
+                    )
+                  })
+                ),
+          (cause: unknown) => {
+            if (isNoStream(cause)) client.forgetStream(stream)
+            return Result.fail(new NatsUnavailable({ operation, cause }))
+          }
+        )
+    }
+
+    const publishMany: PublisherShape["publishMany"] = (messages, manyOptions) =>
+      Effect.flatMap(Effect.result(prepareSubjects(messages.map((message) => message.subject))), (prepared) =>
+        Effect.promise(
+          (signal) =>
+            new Promise<ReadonlyArray<Result.Result<PublishReceipt, PublishError>>>((resolve) => {
+              const outcomes = new Array<Result.Result<PublishReceipt, PublishError>>(messages.length)
+              const window = Math.max(1, manyOptions.maxInFlight)
+              let next = 0
+              let settled = 0
+              const launch = (): void => {
+                while (next < messages.length && next - settled < window && !signal.aborted) {
+                  const index = next++
+                  const message = messages[index]!
+                  // A stream that cannot be ensured fails its messages without publishing them.
+                  const outcome = Result.isFailure(prepared)
+                    ? Promise.resolve<Result.Result<PublishReceipt, PublishError>>(Result.fail(prepared.failure))
+                    : publishPromise(message)
+                  outcome.then((result) => {
+                    outcomes[index] = result
+                    settled++
+                    if (settled === messages.length || (signal.aborted && settled === next)) resolve(outcomes)
+                    else launch()
+                  })
+                }
+              }
+              if (messages.length === 0) resolve([])
+              else launch()
+            })
+        )
+      )
+
+    const prepareSubjects = (subjects: Iterable<string>): Effect.Effect<void, PublishError> =>
       Effect.suspend(() => {
         const placements = new Map<string, StreamLayout.StreamPlacement>()
         for (const subject of new Set(subjects)) {
@@ -175,7 +257,8 @@ export const make = (options: PublisherOptions = {}) =>
       })
 
     return Publisher.of({
-      prepare,
+      prepare: prepareSubjects,
+      publishMany,
       publish: (message) => {
         const body = CloudEventEnvelope.encode(message)
         return Result.isFailure(body)

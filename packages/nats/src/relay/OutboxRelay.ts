@@ -199,11 +199,7 @@ const roundWith = (options: Resolved): Effect.Effect<RoundResult, Outbox.OutboxE
             leaseMillis: options.leaseMillis
           })
     if (rows.length === 0) return { read: 0, published: 0, duplicates: 0, marked: 0, failed: [] }
-    // Streams first (a failure here shows again on each publish), so publishes leave in outbox order.
-    yield* Effect.ignore(publisher.prepare(rows.map((row) => row.subject)))
-    const outcomes = yield* Effect.forEach(rows, (message) => Effect.result(publisher.publish(message)), {
-      concurrency: options.maxInFlight
-    })
+    const outcomes = yield* publisher.publishMany(rows, { maxInFlight: options.maxInFlight })
     const acknowledged: Array<string> = []
     const failed: Array<{ readonly message: Bus.BusMessage; readonly error: PublishError }> = []
     let duplicates = 0
