@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { EventStore, Ids, Instant, Outbox } from "@gridwork/core"
-import { startPostgres } from "@gridwork/test-servers"
+import { type PostgresServerHandle, startPostgres } from "@gridwork/test-servers"
 import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import * as SqlEventStore from "../src/SqlEventStore"
@@ -146,6 +146,18 @@ const stack = (database: Layer.Layer<SqlClient | SqlStore.SqlDatabase, SqlStore.
     Layer.provideMerge(database)
   )
 
+/** Creates a database, waiting while the new server finishes its start-up. */
+const createDatabase = async (server: PostgresServerHandle, name: string): Promise<string> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return server.createDatabase(name)
+    } catch (error) {
+      if (attempt >= 100) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+}
+
 const main = async () => {
   const rows: Array<Row> = []
   const dataDir = mkdtempSync(join(tmpdir(), "gridwork-bench-pglite-"))
@@ -158,7 +170,7 @@ const main = async () => {
   }
   const server = await startPostgres()
   try {
-    const databaseUrl = server.createDatabase("bench")
+    const databaseUrl = await createDatabase(server, "bench")
     rows.push(
       ...(await Effect.runPromise(
         Effect.provide(measure("server (PostgreSQL, fsync=on)"), stack(SqlStore.layer({ databaseUrl })))

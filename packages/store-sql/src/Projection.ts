@@ -61,9 +61,13 @@ export interface ProjectionDefinition<E, R> {
 
 /** A validated projection, from {@link make}. */
 export interface Projection<E, R> {
+  /** The projection's name (its checkpoint key). */
   readonly name: string
+  /** Applies one event to the read model (see {@link ProjectionDefinition.apply}). */
   readonly apply: (event: EventStore.EventEnvelope) => Effect.Effect<void, E, R>
+  /** Whether an event is passed to `apply` (its type is one of `eventTypes`). */
   readonly accepts: (event: EventStore.EventEnvelope) => boolean
+  /** Events per transaction. */
   readonly batchSize: number
 }
 

@@ -36,8 +36,8 @@
  * ## Subscriptions
  * `subscribe` pages through `readAll`; once caught up it waits for the next append: a
  * signal from an append committed in this process, a `NOTIFY` from another process
- * (server only, one extra connection), or at the latest `pollInterval` (default 1 s),
- * which covers a lost notification.
+ * (server only; the listener holds one of the pool's connections), or at the latest
+ * `pollInterval` (default 1 s), which covers a lost notification.
  *
  * @example
  * ```ts

@@ -27,8 +27,10 @@ export const freshServerDatabase = (prefix: string): Effect.Effect<string> =>
     const name = `${prefix}_${process.pid}_${counter}_${Date.now().toString(36)}`
       .toLowerCase()
       .replace(/[^a-z0-9_]/g, "_")
+    // The server may still be finishing its start-up ("the database system is starting up").
     yield* Effect.flatMap(SqlClient, (sql) => sql.unsafe(`create database ${name}`).raw).pipe(
       Effect.provide(PgClient.layer({ url: Redacted.make(admin), maxConnections: 1 })),
+      Effect.retry({ schedule: Schedule.spaced("100 millis"), times: 100 }),
       Effect.orDie
     )
     return admin.replace(/\/postgres$/, `/${name}`)
