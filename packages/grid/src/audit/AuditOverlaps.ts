@@ -15,6 +15,7 @@
  * @module
  */
 import Flatbush from "flatbush"
+import * as Ring from "../geometry/Ring"
 import type { GridGeometry } from "../io/GridsReader"
 import * as PointInPolygon from "../lookup/PointInPolygon"
 import * as OverlayContainment from "../overlay/OverlayContainment"
@@ -40,16 +41,7 @@ const EPSILON = 1e-9 // degrees, ~0.1 mm
 const distanceToEdgesSquared = (table: PointInPolygon.EdgeTable, k: number, x: number, y: number): number => {
   let best = Number.POSITIVE_INFINITY
   for (let e = table.polygonStart[k]!, end = table.polygonStart[k + 1]!; e < end; e++) {
-    const ax = table.x0[e]!
-    const ay = table.y0[e]!
-    const dx = table.x1[e]! - ax
-    const dy = table.y1[e]! - ay
-    const length = dx * dx + dy * dy
-    let t = length === 0 ? 0 : ((x - ax) * dx + (y - ay) * dy) / length
-    t = t < 0 ? 0 : Math.min(t, 1)
-    const px = ax + t * dx - x
-    const py = ay + t * dy - y
-    const d = px * px + py * py
+    const d = Ring.segmentDistanceSquared(x, y, table.x0[e]!, table.y0[e]!, table.x1[e]!, table.y1[e]!)
     if (d < best) best = d
   }
   return best
@@ -84,9 +76,6 @@ const interiorPoint = (table: PointInPolygon.EdgeTable, k: number): readonly [nu
   return best
 }
 
-const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number =>
-  (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-
 const properCrossing = (table: PointInPolygon.EdgeTable, a: number, b: number): boolean => {
   const { x0, y0, x1, y1 } = table
   for (let e = table.polygonStart[a]!, ee = table.polygonStart[a + 1]!; e < ee; e++) {
@@ -103,11 +92,7 @@ const properCrossing = (table: PointInPolygon.EdgeTable, a: number, b: number): 
       const dy = y1[f]!
       // Edges are stored lower endpoint first, so y ranges are [ay, by] and [cy, dy].
       if (dy < ay || cy > by || Math.max(cx, dx) < eMinX || Math.min(cx, dx) > eMaxX) continue
-      const d1 = orient(cx, cy, dx, dy, ax, ay)
-      const d2 = orient(cx, cy, dx, dy, bx, by)
-      const d3 = orient(ax, ay, bx, by, cx, cy)
-      const d4 = orient(ax, ay, bx, by, dx, dy)
-      if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true
+      if (Ring.crossProperly(ax, ay, bx, by, cx, cy, dx, dy)) return true
     }
   }
   return false

@@ -1,9 +1,12 @@
 /**
- * Planar ring arithmetic on flat coordinate arrays `[x0, y0, x1, y1, ...]` holding an
- * OPEN ring (the closing position is not repeated).
+ * Planar ring and segment arithmetic on flat coordinate arrays `[x0, y0, x1, y1, ...]`
+ * holding an OPEN ring (the closing position is not repeated).
  *
  * Used on projected coordinates (metres) for areas, perimeters and validity checks, and
- * on longitude/latitude for point-in-polygon tests.
+ * on longitude/latitude for point-in-polygon tests. {@link crossesRay} is the crossing rule
+ * of every point-in-polygon test in the package (`PointInPolygon`, `LookupIndex`), so
+ * {@link containsPoint} on a ring and `PointInPolygon.contains` on the same ring compiled
+ * give the same answer for every point, boundary points included.
  * @module
  */
 
@@ -38,7 +41,22 @@ export const reversed = (xy: Float64Array): Float64Array => {
   return out
 }
 
-/** Even-odd point-in-ring test (points on the boundary may fall either way). */
+/**
+ * The half-open crossing rule of every point-in-polygon test in this package: whether
+ * the ray from `(x, y)` towards +x crosses the edge whose lower endpoint is
+ * `(xlo, ylo)`, upper end at height `yhi`, with `slope = (xhi - xlo) / (yhi - ylo)`:
+ * `ylo <= y < yhi` and `x < xlo + (y - ylo) * slope`, in IEEE double arithmetic exactly as
+ * written. A horizontal edge (`ylo === yhi`) is never crossed. The module documentation of
+ * `PointInPolygon` says what the rule means on shared edges and vertices.
+ */
+export const crossesRay = (x: number, y: number, xlo: number, ylo: number, yhi: number, slope: number): boolean =>
+  y >= ylo && y < yhi && x < xlo + (y - ylo) * slope
+
+/**
+ * Even-odd point-in-ring test under the half-open rule of {@link crossesRay}: each edge is
+ * taken lower endpoint first, so a point on an edge shared by two rings (in opposite
+ * directions) is in exactly one of them.
+ */
 export const containsPoint = (xy: ArrayLike<number>, x: number, y: number): boolean => {
   const n = xy.length >> 1
   let inside = false
@@ -47,7 +65,12 @@ export const containsPoint = (xy: ArrayLike<number>, x: number, y: number): bool
     const yi = xy[2 * i + 1]!
     const xj = xy[2 * j]!
     const yj = xy[2 * j + 1]!
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+    if (yi === yj) continue
+    const crossed =
+      yi < yj
+        ? crossesRay(x, y, xi, yi, yj, (xj - xi) / (yj - yi))
+        : crossesRay(x, y, xj, yj, yi, (xi - xj) / (yi - yj))
+    if (crossed) inside = !inside
   }
   return inside
 }
@@ -69,8 +92,50 @@ export const bbox = (xy: ArrayLike<number>): [number, number, number, number] =>
   return [minX, minY, maxX, maxY]
 }
 
-const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number =>
+/** Orientation of `c` against the line `a → b`: positive on its left, negative on its right, `0` on it. */
+export const orient = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number =>
   (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+
+/**
+ * Whether segments `ab` and `cd` cross at a single point inside both (each has its
+ * endpoints strictly on opposite sides of the other's line). Touching, collinear and
+ * T-shaped contacts are not proper crossings.
+ */
+export const crossProperly = (
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  cx: number,
+  cy: number,
+  dx: number,
+  dy: number
+): boolean => {
+  const d1 = orient(cx, cy, dx, dy, ax, ay)
+  const d2 = orient(cx, cy, dx, dy, bx, by)
+  if (!((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0))) return false
+  const d3 = orient(ax, ay, bx, by, cx, cy)
+  const d4 = orient(ax, ay, bx, by, dx, dy)
+  return (d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)
+}
+
+/** Squared distance from `(x, y)` to the segment `ab` (to `a` when the segment has no length). */
+export const segmentDistanceSquared = (
+  x: number,
+  y: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number
+): number => {
+  const dx = bx - ax
+  const dy = by - ay
+  const length = dx * dx + dy * dy
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / length))
+  const px = ax + t * dx - x
+  const py = ay + t * dy - y
+  return px * px + py * py
+}
 
 const onSegment = (ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean =>
   Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by)
@@ -89,11 +154,11 @@ const segmentsConflict = (
   dx: number,
   dy: number
 ): boolean => {
+  if (crossProperly(ax, ay, bx, by, cx, cy, dx, dy)) return true
   const d1 = orient(cx, cy, dx, dy, ax, ay)
   const d2 = orient(cx, cy, dx, dy, bx, by)
   const d3 = orient(ax, ay, bx, by, cx, cy)
   const d4 = orient(ax, ay, bx, by, dx, dy)
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true
   // Collinear overlap of positive length.
   if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0) {
     const useX = Math.abs(bx - ax) >= Math.abs(by - ay)

@@ -467,6 +467,7 @@ export const locate = (index: LookupIndex, x: number, y: number): number => {
   const starts = index.candidateEdgeStart
   for (let i = index.mixedStart[m]!, end = index.mixedStart[m + 1]!; i < end; i++) {
     let parity = index.candidateBase[i]!
+    // Ring.crossesRay, written out by hand: this loop is the hot path of every lookup.
     for (let o = starts[i]! * 4, stop = starts[i + 1]! * 4; o < stop; o += 4) {
       const ylo = edges[o + 1]!
       if (y >= ylo && y < edges[o + 2]! && x < edges[o]! + (y - ylo) * edges[o + 3]!) parity ^= 1

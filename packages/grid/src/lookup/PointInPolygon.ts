@@ -13,7 +13,8 @@
  * ylo <= y < yhi  and  x < xlo + (y - ylo) * slope,   slope = (xhi - xlo) / (yhi - ylo)
  * ```
  *
- * evaluated in IEEE double arithmetic exactly as written. Horizontal edges are never
+ * evaluated in IEEE double arithmetic exactly as written ({@link Ring.crossesRay}, which
+ * `Ring.containsPoint` and {@link LookupIndex} use too). Horizontal edges are never
  * crossed. Every edge is oriented by its lower endpoint first, so an edge shared by two
  * polygons (listed in opposite directions) gives both of them the same answer.
  *
@@ -29,6 +30,7 @@
  * @module
  */
 import type { Position } from "../geojson/GeoJson"
+import * as Ring from "../geometry/Ring"
 
 /** Polygon rings as GeoJSON coordinates: a Polygon (`rings`) or a MultiPolygon (parts). */
 export type PolygonCoordinates =
@@ -144,8 +146,7 @@ export const contains = (table: EdgeTable, k: number, x: number, y: number): boo
   const end = table.polygonStart[k + 1]!
   let inside = false
   for (let e = table.polygonStart[k]!; e < end; e++) {
-    const ylo = y0[e]!
-    if (y >= ylo && y < y1[e]! && x < x0[e]! + (y - ylo) * slope[e]!) inside = !inside
+    if (Ring.crossesRay(x, y, x0[e]!, y0[e]!, y1[e]!, slope[e]!)) inside = !inside
   }
   return inside
 }
