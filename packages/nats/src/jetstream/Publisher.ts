@@ -124,48 +124,46 @@ export const make = (options: PublisherOptions = {}) =>
       yield* client.ensureStream(StreamLayout.forModule(client.layout, address))
     }
 
-    const send = (
+    /**
+     * One publish as a promise of its outcome (it never rejects), once the subject's
+     * stream is ensured: the shared path of every publish.
+     */
+    const sendPromise = (
       subject: string,
       body: Uint8Array,
       messageId: string,
       extra: ReadonlyArray<readonly [string, string]>
-    ): Effect.Effect<PublishReceipt, PublishError> => {
+    ): Promise<Result.Result<PublishReceipt, PublishError>> => {
       const placement = StreamLayout.forSubject(client.layout, subject)
       if (Result.isFailure(placement)) {
-        return Effect.fail(new PublishRejected({ subject, messageId, path: "subject", reason: placement.failure }))
-      }
-      const stream = placement.success
-      const operation = `publish ${messageId} on ${subject}`
-      return Effect.andThen(
-        client.ensureStream(stream),
-        Effect.tryPromise({
-          try: () => {
-            const headers = natsHeaders()
-            for (const [key, value] of extra) headers.append(key, value)
-            return js.publish(subject, body, { msgID: messageId, headers, timeout: client.timeoutMillis })
-          },
-          catch: (cause) => {
-            if (isNoStream(cause)) {
-              // The stream was deleted behind our back, or the server lost its store: ensure it next time.
-              client.forgetStream(stream.name)
-              return new NatsUnavailable({ operation: `${operation} (no stream answered)`, cause })
-            }
-            return new NatsUnavailable({ operation, cause })
-          }
-        }).pipe(
-          Effect.flatMap((ack) =>
-            ack.stream === stream.name
-              ? Effect.succeed({ stream: ack.stream, sequence: ack.seq, duplicate: ack.duplicate })
-              : Effect.fail(
-                  new NatsUnavailable({
-                    operation,
-                    cause: new Error(
-                      `stored in stream ${ack.stream}, expected ${stream.name}: another stream holds these subjects`
-                    )
-                  })
-                )
-          )
+        return Promise.resolve(
+          Result.fail(new PublishRejected({ subject, messageId, path: "subject", reason: placement.failure }))
         )
+      }
+      const stream = placement.success.name
+      const operation = `publish ${messageId} on ${subject}`
+      const headers = natsHeaders()
+      for (const [key, value] of extra) headers.append(key, value)
+      return js.publish(subject, body, { msgID: messageId, headers, timeout: client.timeoutMillis }).then(
+        (ack): Result.Result<PublishReceipt, PublishError> =>
+          ack.stream === stream
+            ? Result.succeed({ stream: ack.stream, sequence: ack.seq, duplicate: ack.duplicate })
+            : Result.fail(
+                new NatsUnavailable({
+                  operation,
+                  cause: new Error(
+                    `stored in stream ${ack.stream}, expected ${stream}: another stream holds these subjects`
+                  )
+                })
+              ),
+        (cause: unknown) => {
+          if (isNoStream(cause)) {
+            // The stream was deleted behind our back, or the server lost its store: ensure it next time.
+            client.forgetStream(stream)
+            return Result.fail(new NatsUnavailable({ operation: `${operation} (no stream answered)`, cause }))
+          }
+          return Result.fail(new NatsUnavailable({ operation, cause }))
+        }
       )
     }
 
@@ -173,47 +171,42 @@ export const make = (options: PublisherOptions = {}) =>
       ["Content-Type", CloudEventEnvelope.CONTENT_TYPE]
     ]
 
-    const rejected = (message: Bus.BusMessage, path: string, reason: string) =>
-      new PublishRejected({ subject: message.subject, messageId: message.event.eventId, path, reason })
-
-    /** One publish as a promise of its outcome (never rejects): the hot path of {@link PublisherShape.publishMany}. */
+    /** The CloudEvent publish of a bus message, as a promise of its outcome. */
     const publishPromise = (message: Bus.BusMessage): Promise<Result.Result<PublishReceipt, PublishError>> => {
-      const placement = StreamLayout.forSubject(client.layout, message.subject)
-      if (Result.isFailure(placement)) {
-        return Promise.resolve(Result.fail(rejected(message, "subject", placement.failure)))
-      }
       const body = CloudEventEnvelope.encode(message)
-      if (Result.isFailure(body)) {
-        return Promise.resolve(Result.fail(rejected(message, body.failure.path, body.failure.reason)))
-      }
-      const stream = placement.success.name
-      const operation = `publish ${message.event.eventId} on ${message.subject}`
-      const headers = natsHeaders()
-      headers.append("Content-Type", CloudEventEnvelope.CONTENT_TYPE)
-      return js
-        .publish(message.subject, body.success, {
-          msgID: message.event.eventId,
-          headers,
-          timeout: client.timeoutMillis
-        })
-        .then(
-          (ack): Result.Result<PublishReceipt, PublishError> =>
-            ack.stream === stream
-              ? Result.succeed({ stream: ack.stream, sequence: ack.seq, duplicate: ack.duplicate })
-              : Result.fail(
-                  new NatsUnavailable({
-                    operation,
-                    cause: new Error(
-                      `stored in stream ${ack.stream}, expected ${stream}: another stream holds these subjects`
-                    )
-                  })
-                ),
-          (cause: unknown) => {
-            if (isNoStream(cause)) client.forgetStream(stream)
-            return Result.fail(new NatsUnavailable({ operation, cause }))
-          }
-        )
+      return Result.isFailure(body)
+        ? Promise.resolve(
+            Result.fail(
+              new PublishRejected({
+                subject: message.subject,
+                messageId: message.event.eventId,
+                path: body.failure.path,
+                reason: body.failure.reason
+              })
+            )
+          )
+        : sendPromise(message.subject, body.success, message.event.eventId, envelopeHeaders)
     }
+
+    const prepareSubjects = (subjects: Iterable<string>): Effect.Effect<void, PublishError> =>
+      Effect.suspend(() => {
+        const placements = new Map<string, StreamLayout.StreamPlacement>()
+        for (const subject of new Set(subjects)) {
+          const placement = StreamLayout.forSubject(client.layout, subject)
+          if (Result.isSuccess(placement)) placements.set(placement.success.name, placement.success)
+        }
+        return Effect.forEach(placements.values(), client.ensureStream, { discard: true })
+      })
+
+    /** Ensures the subject's stream, then runs one publish. */
+    const one = (
+      subject: string,
+      publish: () => Promise<Result.Result<PublishReceipt, PublishError>>
+    ): Effect.Effect<PublishReceipt, PublishError> =>
+      Effect.andThen(
+        prepareSubjects([subject]),
+        Effect.flatMap(Effect.promise(publish), (result) => Effect.fromResult(result))
+      )
 
     const publishMany: PublisherShape["publishMany"] = (messages, manyOptions) =>
       Effect.flatMap(Effect.result(prepareSubjects(messages.map((message) => message.subject))), (prepared) =>
@@ -227,11 +220,10 @@ export const make = (options: PublisherOptions = {}) =>
               const launch = (): void => {
                 while (next < messages.length && next - settled < window && !signal.aborted) {
                   const index = next++
-                  const message = messages[index]!
                   // A stream that cannot be ensured fails its messages without publishing them.
                   const outcome = Result.isFailure(prepared)
                     ? Promise.resolve<Result.Result<PublishReceipt, PublishError>>(Result.fail(prepared.failure))
-                    : publishPromise(message)
+                    : publishPromise(messages[index]!)
                   outcome.then((result) => {
                     outcomes[index] = result
                     settled++
@@ -246,34 +238,12 @@ export const make = (options: PublisherOptions = {}) =>
         )
       )
 
-    const prepareSubjects = (subjects: Iterable<string>): Effect.Effect<void, PublishError> =>
-      Effect.suspend(() => {
-        const placements = new Map<string, StreamLayout.StreamPlacement>()
-        for (const subject of new Set(subjects)) {
-          const placement = StreamLayout.forSubject(client.layout, subject)
-          if (Result.isSuccess(placement)) placements.set(placement.success.name, placement.success)
-        }
-        return Effect.forEach(placements.values(), client.ensureStream, { discard: true })
-      })
-
     return Publisher.of({
       prepare: prepareSubjects,
       publishMany,
-      publish: (message) => {
-        const body = CloudEventEnvelope.encode(message)
-        return Result.isFailure(body)
-          ? Effect.fail(
-              new PublishRejected({
-                subject: message.subject,
-                messageId: message.event.eventId,
-                path: body.failure.path,
-                reason: body.failure.reason
-              })
-            )
-          : send(message.subject, body.success, message.event.eventId, envelopeHeaders)
-      },
+      publish: (message) => one(message.subject, () => publishPromise(message)),
       publishBody: (subject, body, publishOptions) =>
-        send(subject, body, publishOptions.messageId, publishOptions.headers ?? [])
+        one(subject, () => sendPromise(subject, body, publishOptions.messageId, publishOptions.headers ?? []))
     })
   })
 
