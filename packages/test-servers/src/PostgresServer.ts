@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir, userInfo } from "node:os"
 import { join } from "node:path"
@@ -86,6 +86,19 @@ export const startPostgres = async (): Promise<PostgresServerHandle> => {
   } catch (error) {
     await stopProcess(child)
     throw new Error(`postgres did not start: ${String(error)}\n${stderr}`)
+  }
+  // The port opens before the server accepts queries ("the database system is starting
+  // up"): wait until pg_isready says it accepts connections.
+  const ready = join(bin, "pg_isready")
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const status = spawnSync(ready, ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-q"]).status
+    if (status === 0) break
+    if (Date.now() > deadline) {
+      await stopProcess(child)
+      throw new Error(`postgres did not accept connections within 30 s\n${stderr}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
   const psql = join(bin, "psql")
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
