@@ -46,12 +46,18 @@ export const startNatsServer = async (
     await stopProcess(child)
     throw new Error(`nats-server did not start: ${String(error)}\n${stderr}`)
   }
+  // A test process that exits without running its teardown must not leave the server behind.
+  const killOnExit = (): void => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL")
+  }
+  process.once("exit", killOnExit)
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
     pid: child.pid ?? -1,
     storeDir,
     stop: async ({ keepStore = false } = {}) => {
+      process.off("exit", killOnExit)
       await stopProcess(child)
       if (!keepStore) rmSync(storeDir, { recursive: true, force: true })
     }

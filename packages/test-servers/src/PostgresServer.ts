@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process"
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir, userInfo } from "node:os"
 import { join } from "node:path"
 import { freePort, waitForPort } from "./FreePort"
@@ -14,7 +14,7 @@ export interface PostgresServerHandle {
   readonly dataDir: string
   /** Creates a fresh database and returns its URL. */
   readonly createDatabase: (name: string) => string
-  /** Stops the server by PID (SIGTERM = smart→fast shutdown) and removes its data directory. */
+  /** Stops the server by PID (SIGINT: fast shutdown) and removes its data directory. */
   readonly stop: () => Promise<void>
 }
 
@@ -100,6 +100,26 @@ export const startPostgres = async (): Promise<PostgresServerHandle> => {
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+  const postmasterPid = (): number | undefined => {
+    try {
+      const pid = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0])
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined
+    } catch {
+      return child.pid
+    }
+  }
+  const signalPostmaster = (signal: NodeJS.Signals): void => {
+    const pid = postmasterPid()
+    if (pid === undefined) return
+    try {
+      process.kill(pid, signal)
+    } catch {
+      // already gone
+    }
+  }
+  // A test process that exits without running its teardown must not leave the server behind.
+  const killOnExit = (): void => signalPostmaster("SIGQUIT")
+  process.once("exit", killOnExit)
   const psql = join(bin, "psql")
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   return {
@@ -115,7 +135,18 @@ export const startPostgres = async (): Promise<PostgresServerHandle> => {
       return `postgres://postgres@127.0.0.1:${port}/${name}`
     },
     stop: async () => {
-      await stopProcess(child, 10_000)
+      process.off("exit", killOnExit)
+      // SIGINT to the postmaster is PostgreSQL's "fast" shutdown: it does not wait for
+      // clients to disconnect. The direct child may be `runuser`, so signal the postmaster.
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve()
+        else child.once("exit", () => resolve())
+      })
+      signalPostmaster("SIGINT")
+      const timer = setTimeout(() => signalPostmaster("SIGQUIT"), 10_000)
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))])
+      clearTimeout(timer)
+      await stopProcess(child, 1_000)
       rmSync(dataDir, { recursive: true, force: true })
     }
   }

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { connect } from "node:net"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
@@ -29,7 +30,9 @@ describe("test servers", () => {
     expect(url).toContain("/gridwork_test")
     const out = execFileSync(join(postgresBinDir()!, "psql"), [url, "-tAc", "SHOW fsync"]).toString().trim()
     expect(out).toBe("on")
+    const postmaster = Number(readFileSync(join(pg.dataDir, "postmaster.pid"), "utf8").split("\n")[0])
     await pg.stop()
     expect(isAlive(pg.pid)).toBe(false)
+    expect(isAlive(postmaster)).toBe(false)
   })
 })
