@@ -3,21 +3,11 @@ import { Instant } from "@gridwork/core"
 import { Effect, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { AuditCoverage, AuditReport, GridsReader, Overlay, Roster } from "../src"
-import { rect } from "./LookupFixtures"
+import { gridFeature, overlayFeature, rect } from "./LookupFixtures"
 
 const d = 0.001 // ~110 m
-const grid = (id: string, i: number, properties: Record<string, unknown> = {}) => ({
-  type: "Feature",
-  geometry: rect(i * d, 0, (i + 1) * d, d),
-  properties: {
-    grid_id: id,
-    community: "north",
-    weight: 900,
-    units: [`${id}-u1`, `${id}-u2`],
-    status: "ok",
-    ...properties
-  }
-})
+const grid = (id: string, i: number, properties: Record<string, unknown> = {}) =>
+  gridFeature(id, rect(i * d, 0, (i + 1) * d, d), properties)
 
 const gridsFile = (features: Array<unknown>, generatedAt = "2026-10-01T00:00:00Z") =>
   Result.getOrThrow(GridsReader.decode({ type: "FeatureCollection", generated_at: generatedAt, features }))
@@ -50,17 +40,16 @@ describe("AuditCoverage", () => {
       Overlay.decodeFile({
         type: "FeatureCollection",
         features: [
-          {
-            type: "Feature",
-            geometry: rect(0.5 * d, 0.2 * d, 1.5 * d, 0.8 * d),
-            properties: {
+          overlayFeature(
+            {
               overlay_id: "kp",
               kind: "key-project",
               name: "Works",
               parent_grid_ids: ["G-1", "G-2"],
               valid_from: "2026-01-01T00:00:00Z"
-            }
-          }
+            },
+            rect(0.5 * d, 0.2 * d, 1.5 * d, 0.8 * d)
+          )
         ]
       })
     )
@@ -108,29 +97,26 @@ describe("AuditCoverage", () => {
       Overlay.decodeFile({
         type: "FeatureCollection",
         features: [
-          {
-            type: "Feature",
-            geometry: rect(2.5 * d, 0.2 * d, 3.5 * d, 0.8 * d),
-            properties: {
+          overlayFeature(
+            {
               overlay_id: "out",
-              kind: "demolition",
               name: "Demolition",
               parent_grid_ids: ["G-3"],
               valid_from: "2026-01-01T00:00:00Z",
               valid_until: "2026-06-01T00:00:00Z"
-            }
-          },
-          {
-            type: "Feature",
-            geometry: rect(0.1 * d, 0.1 * d, 0.2 * d, 0.2 * d),
-            properties: {
+            },
+            rect(2.5 * d, 0.2 * d, 3.5 * d, 0.8 * d)
+          ),
+          overlayFeature(
+            {
               overlay_id: "orphan",
               kind: "industry",
               name: "Industry",
               parent_grid_ids: ["G-404"],
               valid_from: "2027-01-01T00:00:00Z"
-            }
-          },
+            },
+            rect(0.1 * d, 0.1 * d, 0.2 * d, 0.2 * d)
+          ),
           { type: "Feature", geometry: rect(0, 0, 1, 1), properties: { overlay_id: "broken" } }
         ]
       })

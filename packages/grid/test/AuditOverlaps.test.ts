@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { Result } from "effect"
 import { AuditOverlaps, GridsReader } from "../src"
 import { polygon, rectRing } from "./LookupFixtures"
+import { providenceBlocks } from "./RealData"
 
 const d = 0.001
 
@@ -62,9 +62,7 @@ describe("AuditOverlaps", () => {
   })
 
   it("finds none among the Providence census blocks", () => {
-    const collection = JSON.parse(readFileSync("/work/shared/data/providence_blocks.geojson", "utf8")) as {
-      features: Array<{ properties: Record<string, unknown> }>
-    }
+    const collection = providenceBlocks()
     for (const f of collection.features) f.properties.grid_id = f.properties.GEOID10
     const file = Result.getOrThrow(GridsReader.decode(collection))
     expect(file.grids).toHaveLength(3014)

@@ -5,9 +5,11 @@ import { join } from "node:path"
 import { NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
-import { AuditReport, PointInPolygon } from "../src"
+import { AuditReport, PointInPolygon, Ring } from "../src"
 import * as Cli from "../src/cli/Cli"
 import { CliIO } from "../src/cli/CliIO"
+import { gridFeature, overlayFeature, rect } from "./LookupFixtures"
+import { dataPath, providenceBlocks, providenceFile, seededRandom } from "./RealData"
 
 const packageDir = join(import.meta.dirname, "..")
 const dir = mkdtempSync(join(tmpdir(), "gridwork-cli-"))
@@ -38,27 +40,13 @@ const runInProcess = (args: ReadonlyArray<string>, errIsTTY = false) => {
 }
 
 const providence = [
-  "/work/shared/data/providence_blocks.geojson",
+  dataPath(providenceFile),
   ...["--weight", "TOTPOP", "--community", "WARD", "--id", "GEOID10", "--min", "750", "--max", "1250"]
 ]
 
 const d = 0.001
-const square = (id: string, i: number, j: number, community: string, extra: Record<string, unknown> = {}) => ({
-  type: "Feature",
-  properties: { grid_id: id, community, weight: 900, units: [`${id}-a`], status: "ok", ...extra },
-  geometry: {
-    type: "Polygon",
-    coordinates: [
-      [
-        [i * d, j * d],
-        [(i + 1) * d, j * d],
-        [(i + 1) * d, (j + 1) * d],
-        [i * d, (j + 1) * d],
-        [i * d, j * d]
-      ]
-    ]
-  }
-})
+const square = (id: string, i: number, j: number, community: string, extra: Record<string, unknown> = {}) =>
+  gridFeature(id, rect(i * d, j * d, (i + 1) * d, (j + 1) * d), { community, ...extra })
 
 // 2 × 2 grids: A B on the bottom row, C D on the top row.
 const grids = file(
@@ -145,9 +133,7 @@ describe("gridwork-grid (spawned)", () => {
 
     // Random points away from block edges (> ~1 m): the grid found must be the grid the
     // assignments give to the block containing the point (brute force over the blocks).
-    const blocks = JSON.parse(readFileSync("/work/shared/data/providence_blocks.geojson", "utf8")) as {
-      features: Array<{ properties: { GEOID10: string }; geometry: PointInPolygon.PolygonCoordinates }>
-    }
+    const blocks = providenceBlocks()
     const table = PointInPolygon.compile(blocks.features.map((f) => f.geometry))
     const gridOfUnit = new Map(
       readFileSync(assignments, "utf8")
@@ -158,22 +144,12 @@ describe("gridwork-grid (spawned)", () => {
     )
     const nearEdge = (x: number, y: number): boolean => {
       for (let e = 0; e < table.x0.length; e++) {
-        const ax = table.x0[e]!
-        const ay = table.y0[e]!
-        const dx = table.x1[e]! - ax
-        const dy = table.y1[e]! - ay
-        const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)))
-        const px = ax + t * dx - x
-        const py = ay + t * dy - y
-        if (px * px + py * py < 1e-10) return true
+        if (Ring.segmentDistanceSquared(x, y, table.x0[e]!, table.y0[e]!, table.x1[e]!, table.y1[e]!) < 1e-10)
+          return true
       }
       return false
     }
-    let seed = 11
-    const random = (): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed / 0x80000000
-    }
+    const random = seededRandom(11)
     const rows: Array<string> = []
     const expected: Array<string> = []
     while (rows.length < 500) {
@@ -372,18 +348,15 @@ describe("gridwork-grid (in-process)", () => {
         JSON.stringify({
           type: "FeatureCollection",
           features: [
-            {
-              type: "Feature",
-              properties: {
-                overlay_id: "demo",
-                kind: "demolition",
+            overlayFeature(
+              {
                 name: "Demolition",
                 parent_grid_ids: ["A"],
                 valid_from: "2026-01-01T00:00:00Z",
                 valid_until: "2026-06-01T00:00:00Z"
               },
-              geometry: square("x", 0, 0, "w").geometry
-            }
+              rect(0, 0, d, d)
+            )
           ]
         })
       )

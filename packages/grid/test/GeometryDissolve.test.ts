@@ -1,12 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Dissolve, SyntheticUnits, UnitsReader } from "../src"
-import { expectValidRings, latticeOptions } from "./PartitionFixtures"
+import { Dissolve } from "../src"
+import { expectValidRings, readLattice } from "./PartitionFixtures"
 
-const read = (collection: SyntheticUnits.SyntheticCollection) => UnitsReader.readUnits(collection, latticeOptions).units
 const pick = (ids: ReadonlyArray<string>, wanted: ReadonlyArray<string>) => wanted.map((id) => ids.indexOf(id))
 
 describe("Dissolve", () => {
-  const units = read(SyntheticUnits.lattice({ columns: 3, rows: 3 }))
+  const units = readLattice({ columns: 3, rows: 3 })
 
   it("dissolves a block of squares into one rectangle with exact area and perimeter", () => {
     const d = Dissolve.dissolve(units.topology, pick(units.ids, ["r0c0", "r0c1", "r1c0", "r1c1"]))
@@ -37,9 +36,8 @@ describe("Dissolve", () => {
   it("cuts a hole that touches the exterior at one vertex into a ring of its own", () => {
     // 3x3 without the centre and without the top-right corner: the hole touches the
     // outline at the centre square's top-right vertex.
-    const big = read(SyntheticUnits.lattice({ columns: 3, rows: 3 }))
-    const keep = big.ids.filter((id) => id !== "r1c1" && id !== "r2c2")
-    const d = Dissolve.dissolve(big.topology, pick(big.ids, keep))
+    const keep = units.ids.filter((id) => id !== "r1c1" && id !== "r2c2")
+    const d = Dissolve.dissolve(units.topology, pick(units.ids, keep))
     expectValidRings(d.coordinates)
     const rings = d.coordinates.flat()
     for (const ring of rings) {

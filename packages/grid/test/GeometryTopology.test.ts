@@ -1,8 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Dissolve, SyntheticUnits, Topology, UnitsReader } from "../src"
-import { latticeOptions, readData } from "./PartitionFixtures"
-
-const options = latticeOptions
+import { Dissolve, Topology, UnitsReader } from "../src"
+import { latticeOptions as options, readLattice } from "./PartitionFixtures"
+import { providenceFile, providenceOptions, readData } from "./RealData"
 
 /** Square feature from projected metres around a fixed centre (so tests state geometry in metres). */
 const squareFeature = (
@@ -30,7 +29,7 @@ const squareFeature = (
 
 describe("Topology", () => {
   it("finds rook adjacency and shared lengths on a lattice (no corner-only neighbours)", () => {
-    const { units } = UnitsReader.readUnits(SyntheticUnits.lattice({ columns: 3, rows: 3 }), options)
+    const units = readLattice({ columns: 3, rows: 3 })
     const t = units.topology
     expect(Topology.edgeCount(t)).toBe(12)
     const centre = units.ids.indexOf("r1c1")
@@ -93,11 +92,7 @@ describe("Topology", () => {
   })
 
   it("builds Providence's 7,438 rook edges as one connected component", () => {
-    const { units, issues } = UnitsReader.readUnits(readData("providence_blocks.geojson"), {
-      idProperty: "GEOID10",
-      weightProperty: "TOTPOP",
-      communityProperty: "WARD"
-    })
+    const { units, issues } = UnitsReader.readUnits(readData(providenceFile), providenceOptions)
     expect(issues).toEqual([])
     expect(units.size).toBe(3014)
     expect(Topology.edgeCount(units.topology)).toBe(7438)

@@ -6,19 +6,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Instant } from "@gridwork/core"
 import { Effect, Result } from "effect"
 import { GridsReader } from "../src"
+import { polygon, squareRing } from "./LookupFixtures"
 
-const square = (x: number, y: number, size = 1) => ({
-  type: "Polygon",
-  coordinates: [
-    [
-      [x, y],
-      [x + size, y],
-      [x + size, y + size],
-      [x, y + size],
-      [x, y]
-    ]
-  ]
-})
+const square = (x: number, y: number, size = 1) => polygon(squareRing(x, y, size))
 
 const feature = (properties: Record<string, unknown>, geometry: unknown = square(0, 0)) => ({
   type: "Feature",

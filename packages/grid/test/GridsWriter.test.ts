@@ -5,22 +5,17 @@ import { NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
-import { AssignmentsCsv, GeoJson, GridsWriter, Partition, SyntheticUnits, UnitsReader } from "../src"
-import { expectValidRings, latticeOptions } from "./PartitionFixtures"
-
-const options = latticeOptions
+import { AssignmentsCsv, GeoJson, GridsWriter, Partition } from "../src"
+import { expectValidRings, readLattice } from "./PartitionFixtures"
 
 describe("GridsWriter", () => {
   // A 6 × 4 lattice with a hole in the middle of community A, two communities.
-  const units = UnitsReader.readUnits(
-    SyntheticUnits.lattice({
-      columns: 6,
-      rows: 4,
-      community: (c) => (c < 3 ? "A" : "B"),
-      skip: (c, r) => c === 1 && r === 1
-    }),
-    options
-  ).units
+  const units = readLattice({
+    columns: 6,
+    rows: 4,
+    community: (c) => (c < 3 ? "A" : "B"),
+    skip: (c, r) => c === 1 && r === 1
+  })
   const result = Partition.partition(units, { min: 20, max: 40 })
 
   it("writes one valid RFC 7946 feature per grid, with ids, properties and metadata", () => {
@@ -52,10 +47,7 @@ describe("GridsWriter", () => {
   })
 
   it("writes a reason for grids out of bounds", () => {
-    const heavy = UnitsReader.readUnits(
-      SyntheticUnits.lattice({ columns: 3, rows: 1, weight: (c) => (c === 0 ? 100 : 20) }),
-      options
-    ).units
+    const heavy = readLattice({ columns: 3, rows: 1, weight: (c) => (c === 0 ? 100 : 20) })
     const collection = GridsWriter.toGridsGeoJson(Partition.partition(heavy, { min: 30, max: 50 }))
     expect(collection.features.map((f) => [f.properties.status, f.properties.reason])).toEqual([
       ["over", "unit-exceeds-max"],
@@ -79,7 +71,7 @@ describe("GridsWriter", () => {
 })
 
 describe("AssignmentsCsv", () => {
-  const units = UnitsReader.readUnits(SyntheticUnits.lattice({ columns: 4, rows: 1 }), options).units
+  const units = readLattice({ columns: 4, rows: 1 })
   const result = Partition.partition(units, { min: 15, max: 25 })
 
   it("writes unit_id,grid_id for every unit and parses it back", () => {

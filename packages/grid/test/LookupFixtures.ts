@@ -1,5 +1,5 @@
 /**
- * Small shapes shared by the lookup, overlay and audit tests.
+ * Small shapes and features shared by the reader, lookup, overlay, audit and CLI tests.
  * @module
  */
 import type { PointInPolygon } from "../src"
@@ -16,6 +16,9 @@ export const rectRing = (x0: number, y0: number, x1: number, y1: number): Ring =
   [x0, y0]
 ]
 
+/** The closed ring of the square with south-west corner `(x, y)`. */
+export const squareRing = (x: number, y: number, size: number): Ring => rectRing(x, y, x + size, y + size)
+
 /** A GeoJSON Polygon from rings (exterior first, then holes). */
 export const polygon = (...rings: Array<Ring>) => ({ type: "Polygon" as const, coordinates: rings })
 
@@ -28,3 +31,37 @@ export const squares = (n: number, m: number): Array<PointInPolygon.PolygonCoord
   for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) geometries.push(rect(i, j, i + 1, j + 1))
   return geometries
 }
+
+/**
+ * A feature of a grids file: grid `id` in community "north", weight 900, units `<id>-u1`
+ * and `<id>-u2`, status ok, unless `properties` say otherwise.
+ */
+export const gridFeature = (id: string, geometry: unknown, properties: Record<string, unknown> = {}) => ({
+  type: "Feature",
+  geometry,
+  properties: {
+    grid_id: id,
+    community: "north",
+    weight: 900,
+    units: [`${id}-u1`, `${id}-u2`],
+    status: "ok",
+    ...properties
+  }
+})
+
+/**
+ * A feature of an overlays file: demolition overlay "demo" in grid G-1 from
+ * 2026-03-01, unless `properties` say otherwise.
+ */
+export const overlayFeature = (properties: Record<string, unknown>, geometry: unknown = rect(0, 0, 0.001, 0.001)) => ({
+  type: "Feature",
+  properties: {
+    overlay_id: "demo",
+    kind: "demolition",
+    name: "Demolition area",
+    parent_grid_ids: ["G-1"],
+    valid_from: "2026-03-01T00:00:00-05:00",
+    ...properties
+  },
+  geometry
+})

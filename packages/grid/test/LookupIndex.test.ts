@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { Result } from "effect"
 import fc from "fast-check"
 import { LookupIndex, PointInPolygon } from "../src"
 import { polygon, rectRing, squares } from "./LookupFixtures"
+import { providenceBlocks, seededRandom } from "./RealData"
 
 /** Every polygon containing the point, by brute force. */
 const containing = (table: PointInPolygon.EdgeTable, x: number, y: number): Array<number> => {
@@ -176,17 +176,10 @@ describe("LookupIndex", () => {
   })
 
   it("is exact on the Providence census blocks (random points and every vertex)", () => {
-    const collection = JSON.parse(readFileSync("/work/shared/data/providence_blocks.geojson", "utf8")) as {
-      features: Array<{ geometry: PointInPolygon.PolygonCoordinates }>
-    }
-    const geometries = collection.features.map((f) => f.geometry)
+    const geometries = providenceBlocks().features.map((f) => f.geometry)
     const table = PointInPolygon.compile(geometries)
     const index = LookupIndex.build(table)
-    let seed = 7
-    const random = (): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed / 0x80000000
-    }
+    const random = seededRandom(7)
     const points: Array<[number, number]> = []
     for (let i = 0; i < 20_000; i++) {
       points.push([

@@ -3,7 +3,7 @@ import { GeoPoint, Ids, Instant, Jurisdiction, JurisdictionTree } from "@gridwor
 import { Effect, Option, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { LookupIndex, LookupService, Overlay, OverlayIndex, PointInPolygon, Roster } from "../src"
-import { rect } from "./LookupFixtures"
+import { overlayFeature, rect } from "./LookupFixtures"
 
 const index = LookupIndex.build(PointInPolygon.compile([rect(0, 0, 1, 1), rect(1, 0, 2, 1), rect(2, 0, 3, 1)]), {
   ids: ["G-1", "G-2", "G-3"],
@@ -51,18 +51,16 @@ const overlays = OverlayIndex.build(
     Overlay.decodeFile({
       type: "FeatureCollection",
       features: [
-        {
-          type: "Feature",
-          geometry: rect(0.2, 0.2, 0.8, 0.8),
-          properties: {
+        overlayFeature(
+          {
             overlay_id: "kp-1",
             kind: "key-project",
             name: "Bridge works",
-            parent_grid_ids: ["G-1"],
             valid_from: "2026-01-01T00:00:00Z",
             valid_until: "2026-07-01T00:00:00Z"
-          }
-        }
+          },
+          rect(0.2, 0.2, 0.8, 0.8)
+        )
       ]
     })
   ).overlays

@@ -2,20 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Instant } from "@gridwork/core"
 import { Result } from "effect"
 import { Overlay, OverlayContainment, OverlayIndex } from "../src"
-import { rect } from "./LookupFixtures"
-
-const overlayFeature = (properties: Record<string, unknown>, geometry: unknown = rect(0, 0, 0.001, 0.001)) => ({
-  type: "Feature",
-  properties: {
-    overlay_id: "demo",
-    kind: "demolition",
-    name: "Demolition area",
-    parent_grid_ids: ["G-1"],
-    valid_from: "2026-03-01T00:00:00-05:00",
-    ...properties
-  },
-  geometry
-})
+import { overlayFeature, rect } from "./LookupFixtures"
 
 const at = (iso: string) => Instant.unsafeFromIso(iso)
 

@@ -1,28 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Metrics, Partition, SyntheticUnits, UnitsReader } from "../src"
-import { latticeOptions, readData } from "./PartitionFixtures"
-
-const options = latticeOptions
-const read = (collection: SyntheticUnits.SyntheticCollection) => UnitsReader.readUnits(collection, options).units
-
-/** Given/when/then helpers for a partition's invariants. */
-const expectSound = (result: Partition.PartitionResult) => {
-  const m = Metrics.metrics(result, { method: "topology" })
-  expect(m.summary.assignedOnce).toBe(true)
-  expect(m.summary.contiguous).toBe(1)
-  expect(m.summary.singleCommunity).toBe(1)
-  for (const grid of result.grids) {
-    expect(grid.status === "ok").toBe(grid.reason === undefined)
-    for (let i = 0; i < grid.units.length; i++) {
-      expect(result.units.communities[result.units.community[grid.units[i]!]!]).toBe(grid.community)
-    }
-  }
-  return m
-}
+import { Partition, UnitsReader } from "../src"
+import { expectSound, readLattice } from "./PartitionFixtures"
+import { providenceFile, providenceOptions, readData } from "./RealData"
 
 describe("Partition", () => {
   // 10 × 10 squares of 10 households: community A is the west half, B the east half.
-  const lattice = read(SyntheticUnits.lattice({ columns: 10, rows: 10, community: (c) => (c < 5 ? "A" : "B") }))
+  const lattice = readLattice({ columns: 10, rows: 10, community: (c) => (c < 5 ? "A" : "B") })
 
   it("makes contiguous grids within bounds, inside one community, with readable ids", () => {
     const result = Partition.partition(lattice, { min: 80, max: 120 })
@@ -47,30 +30,25 @@ describe("Partition", () => {
 
   it("is deterministic: same input and options, same grids and ids", () => {
     const a = Partition.partition(lattice, { min: 80, max: 120, target: 110 })
-    const b = Partition.partition(
-      read(SyntheticUnits.lattice({ columns: 10, rows: 10, community: (c) => (c < 5 ? "A" : "B") })),
-      {
-        min: 80,
-        max: 120,
-        target: 110
-      }
-    )
+    const b = Partition.partition(readLattice({ columns: 10, rows: 10, community: (c) => (c < 5 ? "A" : "B") }), {
+      min: 80,
+      max: 120,
+      target: 110
+    })
     expect(b.grids.map((g) => [g.id, Array.from(g.units)])).toEqual(a.grids.map((g) => [g.id, Array.from(g.units)]))
     expect(Array.from(b.assignments)).toEqual(Array.from(a.assignments))
   })
 
   it("says why a grid is out of bounds instead of failing", () => {
-    const units = read(
-      SyntheticUnits.lattice({
-        columns: 12,
-        rows: 4,
-        // A: 4×4 with one 500-household block; C: 2×2 of 5 households (20 < min);
-        // E: 2×2 of 35 (140: one grid is too heavy, two are too light); D, F: plain.
-        community: (c, r) => (c < 4 ? "A" : c < 6 ? (r < 2 ? "C" : "E") : c < 8 ? "D" : "F"),
-        weight: (c, r) => (c === 1 && r === 1 ? 500 : c < 4 ? 10 : c < 6 ? (r < 2 ? 5 : 35) : 10),
-        skip: (c, r) => c === 7 && r === 1
-      })
-    )
+    const units = readLattice({
+      columns: 12,
+      rows: 4,
+      // A: 4×4 with one 500-household block; C: 2×2 of 5 households (20 < min);
+      // E: 2×2 of 35 (140: one grid is too heavy, two are too light); D, F: plain.
+      community: (c, r) => (c < 4 ? "A" : c < 6 ? (r < 2 ? "C" : "E") : c < 8 ? "D" : "F"),
+      weight: (c, r) => (c === 1 && r === 1 ? 500 : c < 4 ? 10 : c < 6 ? (r < 2 ? 5 : 35) : 10),
+      skip: (c, r) => c === 7 && r === 1
+    })
     const result = Partition.partition(units, { min: 80, max: 120 })
     expectSound(result)
     const reasons = (community: string) =>
@@ -94,14 +72,12 @@ describe("Partition", () => {
   })
 
   it("reports a light island cut off from the rest of its community", () => {
-    const units = read(
-      SyntheticUnits.lattice({
-        columns: 12,
-        rows: 2,
-        community: () => "A",
-        skip: (c) => c === 9
-      })
-    )
+    const units = readLattice({
+      columns: 12,
+      rows: 2,
+      community: () => "A",
+      skip: (c) => c === 9
+    })
     // 9 × 2 = 180 households on the west side, 2 × 2 = 40 on the east island.
     const result = Partition.partition(units, { min: 80, max: 120 })
     expectSound(result)
@@ -126,11 +102,7 @@ describe("Partition", () => {
   })
 
   it("partitions Providence (750-1,250 persons inside each ward) soundly and compactly", () => {
-    const { units } = UnitsReader.readUnits(readData("providence_blocks.geojson"), {
-      idProperty: "GEOID10",
-      weightProperty: "TOTPOP",
-      communityProperty: "WARD"
-    })
+    const { units } = UnitsReader.readUnits(readData(providenceFile), providenceOptions)
     const result = Partition.partition(units, { min: 750, max: 1250 })
     const m = expectSound(result)
     expect(result.stats.reasons["unit-exceeds-max"]).toBe(2)

@@ -1,22 +1,10 @@
 /**
- * Shared fixtures for the partition tests: the real data files (read from the shared
- * data folder next to the repository, never downloaded), reader options for the
- * synthetic lattices, and RFC 7946 ring checks.
+ * Shared fixtures for the partition tests: synthetic lattices read as units, the
+ * invariants every partition must keep, and RFC 7946 ring checks.
+ * @module
  */
-import { existsSync, readFileSync } from "node:fs"
-import { resolve } from "node:path"
 import { expect } from "@effect/vitest"
-
-/** `/work/main/packages/grid/test` → `/work/shared/data`. */
-export const dataDir = resolve(import.meta.dirname, "../../../../shared/data")
-
-/** Parses a real data file; fails loudly when it is missing. */
-export const readData = (file: string): unknown => {
-  const path = resolve(dataDir, file)
-  if (!existsSync(path))
-    throw new Error(`test data ${path} is missing (expected the shared data next to the repository)`)
-  return JSON.parse(readFileSync(path, "utf8"))
-}
+import { Metrics, type Partition, SyntheticUnits, UnitsReader } from "../src"
 
 /** Reader options for `SyntheticUnits.lattice` / `generate` output. */
 export const latticeOptions = {
@@ -24,6 +12,29 @@ export const latticeOptions = {
   weightProperty: "households",
   communityProperty: "community"
 } as const
+
+/** A synthetic lattice (`SyntheticUnits.lattice`) read as units. */
+export const readLattice = (options: SyntheticUnits.LatticeOptions): UnitsReader.ReadUnitsResult["units"] =>
+  UnitsReader.readUnits(SyntheticUnits.lattice(options), latticeOptions).units
+
+/**
+ * Checks the invariants of every partition: each unit in exactly one grid, every grid
+ * contiguous and inside one community, a reason exactly when a grid is out of bounds.
+ * Returns the metrics for further checks.
+ */
+export const expectSound = (result: Partition.PartitionResult): Metrics.Evaluation => {
+  const m = Metrics.metrics(result, { method: "topology" })
+  expect(m.summary.assignedOnce).toBe(true)
+  expect(m.summary.contiguous).toBe(1)
+  expect(m.summary.singleCommunity).toBe(1)
+  for (const grid of result.grids) {
+    expect(grid.status === "ok").toBe(grid.reason === undefined)
+    for (let i = 0; i < grid.units.length; i++) {
+      expect(result.units.communities[result.units.community[grid.units[i]!]!]).toBe(grid.community)
+    }
+  }
+  return m
+}
 
 /** A closed ring of `[lon, lat]` positions. */
 export type LonLatRing = ReadonlyArray<readonly [number, number]>

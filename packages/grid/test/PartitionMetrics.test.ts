@@ -1,13 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Bounds, Metrics, Partition, SyntheticUnits, UnitsReader } from "../src"
-
-const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
+import { Bounds, Metrics, Partition } from "../src"
+import { readLattice } from "./PartitionFixtures"
 
 describe("Metrics", () => {
-  const units = UnitsReader.readUnits(
-    SyntheticUnits.lattice({ columns: 4, rows: 2, community: (c) => (c < 2 ? "A" : "B") }),
-    options
-  ).units
+  const units = readLattice({ columns: 4, rows: 2, community: (c) => (c < 2 ? "A" : "B") })
   const bounds = Bounds.resolve({ min: 30, max: 50 })
   const at = (id: string) => units.ids.indexOf(id)
 
@@ -49,10 +45,7 @@ describe("Metrics", () => {
   })
 
   it("excuses grids the data cannot bring within bounds", () => {
-    const heavy = UnitsReader.readUnits(
-      SyntheticUnits.lattice({ columns: 3, rows: 1, weight: (c) => (c === 0 ? 100 : 20) }),
-      options
-    ).units
+    const heavy = readLattice({ columns: 3, rows: 1, weight: (c) => (c === 0 ? 100 : 20) })
     const result = Partition.partition(heavy, { min: 30, max: 50 })
     const { summary } = Metrics.metrics(result)
     expect(summary.grids).toBe(2)

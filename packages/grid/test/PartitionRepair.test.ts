@@ -1,16 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Bounds, Metrics, SyntheticUnits, UnitsReader } from "../src"
+import { Bounds, Metrics } from "../src"
 import * as Bisection from "../src/partition/Bisection"
 import * as Chains from "../src/partition/Chains"
 import * as MergeSplit from "../src/partition/MergeSplit"
 import { bisectionOptions } from "../src/partition/Partition"
 import { Refiner } from "../src/partition/Refine"
 import * as RegionRepair from "../src/partition/RegionRepair"
-import { latticeOptions } from "./PartitionFixtures"
+import { readLattice } from "./PartitionFixtures"
 
 /** A lattice read as units, and an assignment given as one row of grid labels per lattice row (south first). */
 const setup = (columns: number, rows: number, labels: ReadonlyArray<string>, communities?: ReadonlyArray<number>) => {
-  const units = UnitsReader.readUnits(SyntheticUnits.lattice({ columns, rows }), latticeOptions).units
+  const units = readLattice({ columns, rows })
   const grid = new Int32Array(units.size)
   for (let u = 0; u < units.size; u++) {
     const [, row, column] = units.ids[u]!.match(/^r(\d+)c(\d+)$/)!

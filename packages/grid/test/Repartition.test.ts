@@ -2,36 +2,24 @@ import { describe, expect, it } from "@effect/vitest"
 import {
   AssignmentsCsv,
   GridsWriter,
-  Metrics,
   Partition,
   PreviousGridsReader,
   Repartition,
-  SyntheticUnits,
-  Units,
-  UnitsReader
+  type SyntheticUnits,
+  Units
 } from "../src"
+import { expectSound, readLattice } from "./PartitionFixtures"
 
-const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
 const bounds = { min: 80, max: 120 } as const
 
 // 10 × 6 squares of 10 households; community A is the west half, B the east half.
 const territory = (changes: Partial<SyntheticUnits.LatticeOptions> = {}) =>
-  UnitsReader.readUnits(
-    SyntheticUnits.lattice({ columns: 10, rows: 6, community: (c) => (c < 5 ? "A" : "B"), ...changes }),
-    options
-  ).units
+  readLattice({ columns: 10, rows: 6, community: (c) => (c < 5 ? "A" : "B"), ...changes })
 
 const gridsOf = (result: Partition.PartitionResult, community: string) =>
   result.grids
     .filter((g) => g.community === community)
     .map((g) => [g.id, Array.from(g.units, (u) => result.units.ids[u])])
-
-const expectSound = (result: Partition.PartitionResult) => {
-  const m = Metrics.metrics(result, { method: "topology" })
-  expect(m.summary.assignedOnce).toBe(true)
-  expect(m.summary.contiguous).toBe(1)
-  expect(m.summary.singleCommunity).toBe(1)
-}
 
 describe("Repartition", () => {
   const units = territory()

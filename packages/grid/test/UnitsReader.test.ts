@@ -5,16 +5,10 @@ import { NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { SyntheticUnits, UnitsReader } from "../src"
+import { squareRing } from "./LookupFixtures"
+import { latticeOptions as options } from "./PartitionFixtures"
 
-const options = { idProperty: "id", weightProperty: "households", communityProperty: "community" } as const
-
-const square = (x: number, y: number, size = 0.001): Array<[number, number]> => [
-  [x, y],
-  [x + size, y],
-  [x + size, y + size],
-  [x, y + size],
-  [x, y]
-]
+const square = (x: number, y: number, size = 0.001) => squareRing(x, y, size)
 const polygonFeature = (properties: Record<string, unknown> | null, ring: unknown = square(0, 0)) => ({
   type: "Feature",
   properties,

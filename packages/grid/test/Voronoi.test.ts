@@ -1,13 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Dissolve, Ring, Topology, UnitsReader, Voronoi } from "../src"
+import { squareRing as square } from "./LookupFixtures"
 
-const square = (x: number, y: number, size: number): Array<[number, number]> => [
-  [x, y],
-  [x + size, y],
-  [x + size, y + size],
-  [x, y + size],
-  [x, y]
-]
 const point = (id: string, lon: number, lat: number, extra: Record<string, unknown> = {}) => ({
   type: "Feature",
   properties: { id, ...extra },
