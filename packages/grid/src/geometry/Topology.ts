@@ -233,6 +233,28 @@ export const build = (
     const r = er[e]!
     return e + 1 < rs[r + 1]! ? rv[e + 1]! : rv[rs[r]!]!
   }
+  /** A spatial index of the boxes of `edges` (positions in `rv`), each widened by `pad`. */
+  const edgeBoxes = (
+    edges: ReadonlyArray<number>,
+    rv: Int32Array,
+    rs: Int32Array,
+    er: Int32Array,
+    pad: number
+  ): Flatbush => {
+    const index = new Flatbush(edges.length)
+    for (const e of edges) {
+      const a = rv[e]!
+      const b = nextOf(rv, rs, er, e)
+      index.add(
+        Math.min(vx[a]!, vx[b]!) - pad,
+        Math.min(vy[a]!, vy[b]!) - pad,
+        Math.max(vx[a]!, vx[b]!) + pad,
+        Math.max(vy[a]!, vy[b]!) + pad
+      )
+    }
+    index.finish()
+    return index
+  }
 
   // 3. Node T-junctions (only edges that do not already match another unit's edge).
   {
@@ -251,18 +273,7 @@ export const build = (
     counts.clear()
     const insertions: Array<{ edge: number; t: number; vertex: number }> = []
     if (unmatched.length > 0 && snap > 0) {
-      const index = new Flatbush(unmatched.length)
-      for (const e of unmatched) {
-        const a = rv[e]!
-        const b = nextOf(rv, ringStart, er, e)
-        index.add(
-          Math.min(vx[a]!, vx[b]!) - snap,
-          Math.min(vy[a]!, vy[b]!) - snap,
-          Math.max(vx[a]!, vx[b]!) + snap,
-          Math.max(vy[a]!, vy[b]!) + snap
-        )
-      }
-      index.finish()
+      const index = edgeBoxes(unmatched, rv, ringStart, er, snap)
       const seen = new Uint8Array(V)
       for (const e0 of unmatched) {
         for (const v of [rv[e0]!, nextOf(rv, ringStart, er, e0)]) {
@@ -347,18 +358,7 @@ export const build = (
     const loose: Array<number> = []
     for (let e = 0; e < E; e++) if (matched[e] === 0) loose.push(e)
     if (loose.length > 1) {
-      const index = new Flatbush(loose.length)
-      for (const e of loose) {
-        const a = ringVertex[e]!
-        const b = nextOf(ringVertex, ringStart, edgeRing, e)
-        index.add(
-          Math.min(vx[a]!, vx[b]!) - near,
-          Math.min(vy[a]!, vy[b]!) - near,
-          Math.max(vx[a]!, vx[b]!) + near,
-          Math.max(vy[a]!, vy[b]!) + near
-        )
-      }
-      index.finish()
+      const index = edgeBoxes(loose, ringVertex, ringStart, edgeRing, near)
       const minSin = Math.sin((20 * Math.PI) / 180)
       // Length of each loose edge already credited to a neighbour: an edge never
       // shares more than its own length, however many near edges it faces.
