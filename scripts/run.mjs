@@ -98,9 +98,53 @@ const turbo = (args) => run(bin("turbo"), ["run", ...args, "--env-mode=loose", "
 const [task = "start", ...rest] = process.argv.slice(2)
 switch (task) {
   case "start": {
-    must(bin("turbo"), ["run", "build", "--filter=@gridwork/cli...", "--env-mode=loose", "--output-logs=errors-only"], { env: turboEnv })
+    // Build the CLI and the accountability service (with everything they depend on).
+    must(
+      bin("turbo"),
+      [
+        "run",
+        "build",
+        "--filter=@gridwork/cli...",
+        "--filter=@gridwork/service-accountability...",
+        "--env-mode=loose",
+        "--output-logs=errors-only"
+      ],
+      { env: turboEnv }
+    )
+    // 1. The locality model, summarized.
     const model = rest[0] ?? "examples/localities/lanxi-county.yaml"
-    process.exit(run(process.execPath, [join(root, "packages", "cli", "dist", "main.js"), "model", "show", model]))
+    const shown = run(process.execPath, [join(root, "packages", "cli", "dist", "main.js"), "model", "show", model])
+    if (shown !== 0) process.exit(shown)
+    // 2. The accountability service on embedded defaults: PostgreSQL (PGlite) in .gridwork/data/accountability,
+    //    the in-process bus unless NATS_URL is set, development tokens (printed with example requests).
+    //    It runs in its own process group and gets exactly one SIGINT/SIGTERM from here, then shuts down gracefully.
+    const env = {
+      ...process.env,
+      GRIDWORK_MODEL: model,
+      GRIDWORK_DATA_DIR: process.env.GRIDWORK_DATA_DIR ?? join(root, ".gridwork", "data", "accountability"),
+      GRIDWORK_DEV_AUTH: process.env.GRIDWORK_DEV_AUTH ?? "true"
+    }
+    log("starting the accountability service (Ctrl-C stops it)")
+    const { spawn } = await import("node:child_process")
+    const service = spawn(process.execPath, [join(root, "services", "accountability", "dist", "main.js")], {
+      stdio: "inherit",
+      cwd: root,
+      env,
+      detached: true
+    })
+    const stop = (signal) => () => {
+      if (service.exitCode === null && service.signalCode === null) service.kill(signal)
+    }
+    process.on("SIGINT", stop("SIGINT"))
+    process.on("SIGTERM", stop("SIGTERM"))
+    service.on("error", (error) => {
+      log(`the accountability service did not start: ${error.message}`)
+      process.exit(1)
+    })
+    service.on("exit", (code, signal) =>
+      process.exit(code ?? (signal === null ? 1 : 128 + (signal === "SIGINT" ? 2 : 15)))
+    )
+    break
   }
   case "test": {
     const status = turbo(["test", "--concurrency=1", "--continue", ...rest])

@@ -12,7 +12,7 @@
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Ids, ModelLoader } from "@gridwork/core"
-import { DevIssuer, type JwtVerifier, Serve } from "@gridwork/service-kit"
+import { DevIssuer, JsonLogger, type JwtVerifier, Serve } from "@gridwork/service-kit"
 import { SqlStore } from "@gridwork/store-sql"
 import { Console, Effect, Layer, Option } from "effect"
 import * as App from "./app"
@@ -152,4 +152,4 @@ const program = Effect.gen(function* () {
   return yield* Effect.never
 })
 
-program.pipe(Effect.scoped, Effect.provide(NodeServices.layer), NodeRuntime.runMain)
+program.pipe(Effect.scoped, Effect.provide(Layer.mergeAll(NodeServices.layer, JsonLogger.layer())), NodeRuntime.runMain)
