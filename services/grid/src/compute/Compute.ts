@@ -71,14 +71,28 @@ const parseJson = (bytes: Uint8Array, what: string): unknown => {
   }
 }
 
+/** Where each reading phase lies within the reading's share of the progress. */
+const readPhases = { read: [0, 0.4], voronoi: [0.4, 0.6], topology: [0.6, 1] } as const
+
 const readUnits = (document: unknown, options: ValidateTask["options"], onProgress: OnProgress, span: number) => {
   try {
-    return UnitsReader.readUnits(document, options, (phase, fraction) =>
-      onProgress({ phase: `read-${phase}`, percent: Math.floor(Math.min(1, Math.max(0, fraction)) * span) })
-    )
+    return UnitsReader.readUnits(document, options, (phase, fraction) => {
+      const [from, to] = readPhases[phase]
+      const at = from + (to - from) * Math.min(1, Math.max(0, fraction))
+      onProgress({ phase: `read-${phase}`, percent: Math.floor(at * span) })
+    })
   } catch (error) {
     if (error instanceof UnitsReader.UnitsInputError) throw new InvalidInput(error.message)
     throw error
+  }
+}
+
+/** A progress sink that never goes back (phases estimate their own totals). */
+const monotonic = (onProgress: OnProgress): OnProgress => {
+  let last = 0
+  return (progress) => {
+    last = Math.max(last, Math.min(100, progress.percent))
+    onProgress({ phase: progress.phase, percent: last })
   }
 }
 
@@ -102,7 +116,8 @@ const findingsOf = (
   }))
 
 /** Reads uploaded units and reports every finding; the counts say what a partition will use. */
-export const validate = (task: ValidateTask, onProgress: OnProgress = () => {}): ValidationReport => {
+export const validate = (task: ValidateTask, report: OnProgress = () => {}): ValidationReport => {
+  const onProgress = monotonic(report)
   const document = parseJson(task.document, "the unit set")
   const features =
     typeof document === "object" && document !== null && Array.isArray((document as { features?: unknown }).features)
@@ -172,7 +187,8 @@ const churnOf = (churn: Repartition.Churn): Churn => ({
 })
 
 /** Partitions (or re-partitions) and writes the artefacts. */
-export const partition = (task: PartitionTask, onProgress: OnProgress = () => {}): PartitionOutput => {
+export const partition = (task: PartitionTask, report: OnProgress = () => {}): PartitionOutput => {
+  const onProgress = monotonic(report)
   const { units, issues } = readUnits(parseJson(task.units, "the unit set"), task.options, onProgress, 25)
   if (units.size === 0) {
     const errors = issues.filter((i) => i.severity === "error").length

@@ -47,6 +47,8 @@ export interface ComputePoolShape {
     task: T,
     onProgress?: ProgressSink
   ) => Effect.Effect<OutputOf[T["_tag"]], ComputeFailed>
+  /** Worker threads alive now (0 inline). */
+  readonly threads: Effect.Effect<number>
 }
 
 const decodeReply = Schema.decodeUnknownResult(Reply)
@@ -213,11 +215,13 @@ export class ComputePool extends Context.Service<ComputePool, ComputePoolShape>(
               })
             )
           )
-        return ComputePool.of({ run })
+        return ComputePool.of({ run, threads: Effect.sync(() => live.size) })
       })
     )
   }
 
   /** Runs tasks on the calling fiber (tests, tools); progress is reported after the task. */
-  static readonly layerInline: Layer.Layer<ComputePool> = Layer.succeed(ComputePool)(ComputePool.of({ run: runInline }))
+  static readonly layerInline: Layer.Layer<ComputePool> = Layer.succeed(ComputePool)(
+    ComputePool.of({ run: runInline, threads: Effect.succeed(0) })
+  )
 }

@@ -21,6 +21,7 @@ import { GridVersions } from "../services/GridVersions"
 import { Rosters } from "../services/Rosters"
 import { ArtifactStore } from "../storage/ArtifactStore"
 import { guard } from "../storage/StorageUnavailable"
+import * as Access from "./Access"
 import * as Problems from "./Problems"
 
 /** Whether the client prefers plain text (it names `text/plain` and not JSON first). */
@@ -50,6 +51,7 @@ export const audit = Route.get("/v1/audit", {
   timeoutMs: 5 * 60 * 1000,
   handler: () =>
     Effect.gen(function* () {
+      yield* Access.inLocality
       const versions = yield* GridVersions
       const loaded = yield* versions.load(0).pipe(
         Problems.orUnavailable,

@@ -20,6 +20,7 @@ import { Locality } from "../config/Locality"
 import { GridId, VersionNumber } from "../domain/GridEvents"
 import { GridVersions, type LoadedVersion } from "../services/GridVersions"
 import { Rosters } from "../services/Rosters"
+import * as Access from "./Access"
 import * as Problems from "./Problems"
 import { LocateView } from "./Views"
 
@@ -33,6 +34,7 @@ const VersionQuery = Schema.Struct({
 /** Loads a version; 404 when none is published or the number is unknown. */
 const loadVersion = (version: number | undefined) =>
   Effect.gen(function* () {
+    yield* Access.inLocality
     const versions = yield* GridVersions
     return yield* versions.load(version ?? 0).pipe(
       Problems.orUnavailable,

@@ -21,6 +21,7 @@ import { permissions } from "../config/GridModule"
 import { Bounds, ServiceId, VersionNumber } from "../domain/GridEvents"
 import { Lifecycle } from "../services/Lifecycle"
 import { PartitionJobs } from "../services/PartitionJobs"
+import * as Access from "./Access"
 import * as Problems from "./Problems"
 import { JobView, jobView } from "./Views"
 
@@ -49,6 +50,7 @@ export const request = Route.post("/v1/partition-jobs", {
   responseHeaders: (view) => ({ location: `/v1/partition-jobs/${view.jobId}` }),
   handler: ({ body }) =>
     Effect.gen(function* () {
+      yield* Access.overLocality
       const jobs = yield* PartitionJobs
       const job = yield* jobs
         .request({
@@ -87,6 +89,7 @@ export const get = Route.get("/v1/partition-jobs/:jobId", {
   success: JobView,
   handler: ({ params }) =>
     Effect.gen(function* () {
+      yield* Access.inLocality
       const jobs = yield* PartitionJobs
       const found = yield* jobs.get(params.jobId).pipe(Problems.orUnavailable)
       if (Option.isNone(found)) return yield* Problems.notFound(`No partition job ${params.jobId}`)
@@ -112,6 +115,7 @@ export const events = Route.get("/v1/partition-jobs/:jobId/events", {
   produces: { "text/event-stream": undefined },
   handler: ({ params }) =>
     Effect.gen(function* () {
+      yield* Access.inLocality
       const jobs = yield* PartitionJobs
       const lifecycle = yield* Lifecycle
       const found = yield* jobs.get(params.jobId).pipe(Problems.orUnavailable)

@@ -20,6 +20,7 @@ import { GridId, PublicContact, RosterMember } from "../domain/GridEvents"
 import * as GridRoster from "../domain/GridRoster"
 import { GridVersions } from "../services/GridVersions"
 import { Rosters } from "../services/Rosters"
+import * as Access from "./Access"
 import * as Problems from "./Problems"
 import { RosterView, StaffingView } from "./Views"
 
@@ -36,6 +37,7 @@ export const RosterBody = Schema.Struct({
 /** The version in force and the grid's community jurisdiction; 404 when the grid is not in it. */
 const gridInForce = (gridId: string) =>
   Effect.gen(function* () {
+    yield* Access.inLocality
     const versions = yield* GridVersions
     const loaded = yield* versions.load(0).pipe(
       Problems.orUnavailable,
@@ -122,6 +124,7 @@ export const staffing = Route.get("/v1/staffing/check", {
   success: StaffingView,
   handler: () =>
     Effect.gen(function* () {
+      yield* Access.inLocality
       const versions = yield* GridVersions
       const loaded = yield* versions.load(0).pipe(
         Problems.orUnavailable,

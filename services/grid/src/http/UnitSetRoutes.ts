@@ -16,6 +16,7 @@ import { permissions } from "../config/GridModule"
 import { ServiceId } from "../domain/GridEvents"
 import type { NoUsableUnits, UnitsUnreadable } from "../services/UnitSets"
 import { UnitSets } from "../services/UnitSets"
+import * as Access from "./Access"
 import * as Problems from "./Problems"
 import { UnitSetView, unitSetView } from "./Views"
 
@@ -65,6 +66,7 @@ export const upload = Route.post("/v1/unit-sets", {
   },
   handler: ({ query, body }) =>
     Effect.gen(function* () {
+      yield* Access.overLocality
       const unitSets = yield* UnitSets
       const commandId = yield* RequestContext.commandId
       const recorded = yield* unitSets
@@ -94,6 +96,7 @@ export const get = Route.get("/v1/unit-sets/:unitSetId", {
   success: UnitSetView,
   handler: ({ params }) =>
     Effect.gen(function* () {
+      yield* Access.inLocality
       const unitSets = yield* UnitSets
       const found = yield* unitSets.get(params.unitSetId).pipe(Problems.orUnavailable)
       if (Option.isNone(found)) return yield* Problems.notFound(`No unit set ${params.unitSetId}`)

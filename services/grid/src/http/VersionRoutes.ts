@@ -18,6 +18,7 @@ import { permissions } from "../config/GridModule"
 import { ServiceId, VersionNumber } from "../domain/GridEvents"
 import type * as GridRegistry from "../domain/GridRegistry"
 import { GridVersions, type JobNotCompleted } from "../services/GridVersions"
+import * as Access from "./Access"
 import * as Problems from "./Problems"
 import { PublicationView, VersionListView, VersionView, versionView } from "./Views"
 
@@ -57,6 +58,7 @@ export const publish = Route.post("/v1/grid-versions", {
   },
   handler: ({ body }) =>
     Effect.gen(function* () {
+      yield* Access.overLocality
       const versions = yield* GridVersions
       const published = yield* versions
         .publish({ jobId: body.jobId, commandId: yield* RequestContext.commandId, by: yield* Problems.caller })
@@ -83,6 +85,7 @@ export const list = Route.get("/v1/grid-versions", {
   success: VersionListView,
   handler: () =>
     Effect.gen(function* () {
+      yield* Access.inLocality
       const versions = yield* GridVersions
       const { state } = yield* versions.registry.pipe(Problems.orUnavailable)
       return {
@@ -104,6 +107,7 @@ export const get = Route.get("/v1/grid-versions/:version", {
   success: VersionView,
   handler: ({ params }) =>
     Effect.gen(function* () {
+      yield* Access.inLocality
       const versions = yield* GridVersions
       const { state } = yield* versions.registry.pipe(Problems.orUnavailable)
       const record = state.versions.get(params.version)
