@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { ModelParser } from "@gridwork/core"
+import { type Bus, ModelParser, type Outbox } from "@gridwork/core"
 import { DevIssuer, type ServiceApp } from "@gridwork/service-kit"
 import { Effect, type Layer, Result } from "effect"
 import * as App from "../../src/app"
@@ -39,14 +39,17 @@ export interface Fixture {
 /** Builds the service on `stores` (default: in memory). */
 export const make = async <E = never>(
   stores?: Layer.Layer<Storage.Stores, E>,
-  options: { readonly poolSize?: number } = {}
+  options: {
+    readonly poolSize?: number
+    readonly transport?: Layer.Layer<Bus.Bus, unknown, Outbox.Outbox>
+  } = {}
 ): Promise<Fixture> => {
   const shape = locality()
   const issuer = await Effect.runPromise(DevIssuer.make({ issuer: "urn:gridwork:test", audience: "gridwork-grid" }))
   const app = App.make({
     locality: shape,
     stores: stores ?? Storage.layerMemory(shape.id),
-    transport: Transport.layerInProcess({ pollInterval: "20 millis" }),
+    transport: options.transport ?? Transport.layerInProcess({ pollInterval: "20 millis" }),
     compute: ComputePool.layer({ size: options.poolSize ?? 2 }),
     authentication: issuer.verifierOptions,
     log: { sink: () => {} }
