@@ -155,7 +155,7 @@ layer(Layer.mergeAll(TestNats.layer, TestPostgres.layer), { timeout: 120_000, ex
       () =>
         Effect.gen(function* () {
           const server = yield* TestPostgres
-          const databaseUrl = server.createDatabase(`nats_restart_${process.pid}`)
+          const databaseUrl = yield* server.createDatabase(`nats_restart_${process.pid}_${Date.now().toString(36)}`)
           yield* relayAcrossRestart(
             Layer.mergeAll(
               SqlEventStore.layer({ subjectOf: Outbox.moduleSubjects({ module: "petition", locality: "lanxi" }) }),

@@ -1,26 +1,32 @@
 /**
- * A private nats-server for the integration tests (started by the tests, stopped with
- * the layer). When nats-server is not installed, building the layer fails with the
- * install hint: the suites fail, they never skip.
+ * The nats-server of the integration tests: the run's shared one (`globalSetup.ts`),
+ * or a private one for tests that stop and restart it. When nats-server is not
+ * installed, starting fails with the install hint: the suites fail, they never skip.
  */
-import { type NatsServerHandle, startNatsServer } from "@gridwork/test-servers"
+import { startNatsServer } from "@gridwork/test-servers"
 import { Context, Effect, Layer } from "effect"
+import { inject } from "vitest"
 import * as NatsClient from "../../src/jetstream/NatsClient"
 
 const hint =
   "the @gridwork/nats integration tests need a real nats-server: install it with `apt-get install -y nats-server` (or set NATS_SERVER_BIN)"
 
-/** Starts a server; fails with the install hint when it cannot. */
+/** Starts a private server (stop it yourself); fails with the install hint when it cannot. */
 export const start = (options: { readonly storeDir?: string; readonly port?: number } = {}) =>
   Effect.tryPromise({
     try: () => startNatsServer(options),
     catch: (error) => new Error(`${hint}\n${error instanceof Error ? error.message : String(error)}`)
   }).pipe(Effect.orDie)
 
-/** A running test server. */
-export class TestNats extends Context.Service<TestNats, NatsServerHandle>()("@gridwork/nats/test/TestNats") {
-  /** Starts a server for the layer's life. */
-  static readonly layer: Layer.Layer<TestNats> = Layer.effect(
+/** The run's shared test server (started by `globalSetup.ts`). */
+export class TestNats extends Context.Service<TestNats, { readonly url: string }>()("@gridwork/nats/test/TestNats") {
+  /** The shared server of the run. */
+  static readonly layer: Layer.Layer<TestNats> = Layer.sync(TestNats, () => ({ url: inject("natsUrl") }))
+  /**
+   * A private server for the layer's life, for tests whose streams would clash with
+   * the shared server's (one server holds one stream layout).
+   */
+  static readonly layerPrivate: Layer.Layer<TestNats> = Layer.effect(
     TestNats,
     Effect.acquireRelease(start(), (server) => Effect.promise(() => server.stop()))
   )

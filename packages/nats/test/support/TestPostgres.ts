@@ -1,32 +1,34 @@
 /**
- * A private PostgreSQL server for the integration tests that involve the SQL outbox
- * and inbox (`@gridwork/store-sql`). When PostgreSQL is not installed, building the
- * layer fails with the install hint: the suites fail, they never skip.
+ * The PostgreSQL server of the integration tests that involve the SQL outbox and
+ * inbox (`@gridwork/store-sql`): the run's shared one, started by `globalSetup.ts`
+ * (which fails with the install hint when PostgreSQL is missing).
  */
+
+import { PgClient } from "@effect/sql-pg"
 import { type EventStore, type Inbox, Outbox } from "@gridwork/core"
 import { SqlEventStore, SqlInbox, SqlOutbox, SqlStore } from "@gridwork/store-sql"
-import { type PostgresServerHandle, startPostgres } from "@gridwork/test-servers"
-import { Context, Effect, Layer } from "effect"
-import type { SqlClient } from "effect/sql/SqlClient"
+import { Context, Effect, Layer, Redacted } from "effect"
+import { SqlClient } from "effect/sql/SqlClient"
+import { inject } from "vitest"
 
-const hint =
-  "the @gridwork/nats SQL integration tests need PostgreSQL: install it with `apt-get install -y postgresql` (or set PG_BIN_DIR)"
-
-/** A running test PostgreSQL server. */
-export class TestPostgres extends Context.Service<TestPostgres, PostgresServerHandle>()(
-  "@gridwork/nats/test/TestPostgres"
-) {
-  /** Starts a server for the layer's life. */
-  static readonly layer: Layer.Layer<TestPostgres> = Layer.effect(
-    TestPostgres,
-    Effect.acquireRelease(
-      Effect.tryPromise({
-        try: () => startPostgres(),
-        catch: (error) => new Error(`${hint}\n${error instanceof Error ? error.message : String(error)}`)
-      }).pipe(Effect.orDie),
-      (server) => Effect.promise(() => server.stop())
-    )
-  )
+/** The run's shared PostgreSQL server: creates fresh databases. */
+export class TestPostgres extends Context.Service<
+  TestPostgres,
+  { readonly url: string; readonly createDatabase: (name: string) => Effect.Effect<string> }
+>()("@gridwork/nats/test/TestPostgres") {
+  /** The shared server of the run. */
+  static readonly layer: Layer.Layer<TestPostgres> = Layer.sync(TestPostgres, () => {
+    const url = inject("postgresUrl")
+    return {
+      url,
+      createDatabase: (name) =>
+        Effect.flatMap(Effect.service(SqlClient), (sql) => sql.unsafe(`create database ${name}`).raw).pipe(
+          Effect.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })),
+          Effect.orDie,
+          Effect.as(url.replace(/\/postgres$/, `/${name}`))
+        )
+    }
+  })
 }
 
 let databases = 0
@@ -41,12 +43,15 @@ export const sqlStore: Layer.Layer<
   SqlStore.SqlStoreStartFailure,
   TestPostgres
 > = Layer.unwrap(
-  Effect.map(Effect.service(TestPostgres), (server) => {
-    const databaseUrl = server.createDatabase(`nats_${process.pid}_${++databases}`)
-    return Layer.mergeAll(
-      SqlEventStore.layer({ subjectOf: Outbox.moduleSubjects({ module: "petition", locality: "lanxi" }) }),
-      SqlOutbox.layer,
-      SqlInbox.layer
-    ).pipe(Layer.provideMerge(SqlStore.layer({ databaseUrl, maxConnections: 4 })))
-  })
+  Effect.map(
+    Effect.flatMap(Effect.service(TestPostgres), (server) =>
+      server.createDatabase(`nats_${process.pid}_${++databases}_${Date.now().toString(36)}`)
+    ),
+    (databaseUrl) =>
+      Layer.mergeAll(
+        SqlEventStore.layer({ subjectOf: Outbox.moduleSubjects({ module: "petition", locality: "lanxi" }) }),
+        SqlOutbox.layer,
+        SqlInbox.layer
+      ).pipe(Layer.provideMerge(SqlStore.layer({ databaseUrl, maxConnections: 4 })))
+  )
 )
