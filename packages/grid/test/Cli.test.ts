@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process"
+import { spawn as spawnProcess } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeFileSystem } from "@effect/platform-node"
-import { describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
 import { AuditReport, PointInPolygon, Ring } from "../src"
 import * as Cli from "../src/cli/Cli"
@@ -19,18 +19,35 @@ const file = (name: string, content: string): string => {
   return path
 }
 
-/** Runs the real executable (sources through tsx), as a user would. */
-const spawn = (args: ReadonlyArray<string>) => {
-  const result = spawnSync(
-    process.execPath,
-    ["--conditions=@gridwork/source", "--import", "tsx", "src/cli/main.ts", ...args],
-    { cwd: packageDir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }
-  )
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+/** Exit code and output of a run. */
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
 }
 
+/** Runs the real executable (sources through tsx), as a user would. */
+const spawn = (args: ReadonlyArray<string>): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawnProcess(
+      process.execPath,
+      ["--conditions=@gridwork/source", "--import", "tsx", "src/cli/main.ts", ...args],
+      { cwd: packageDir }
+    )
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
 /** Runs the command in-process with captured output. */
-const runInProcess = (args: ReadonlyArray<string>, errIsTTY = false) => {
+const runInProcess = (args: ReadonlyArray<string>, errIsTTY = false): Effect.Effect<Run> => {
   const { layer, buffers } = CliIO.capture(errIsTTY)
   return Effect.map(Cli.run(args).pipe(Effect.provide(Layer.merge(layer, NodeFileSystem.layer))), (code) => ({
     code,
@@ -89,26 +106,64 @@ const roster = file(
   ].join("\n")
 )
 
-describe("gridwork-grid (spawned)", () => {
-  it("prints the usage on stderr and exits 2 without a command", () => {
-    const none = spawn([])
-    expect(none.code).toBe(2)
-    expect(none.stdout).toBe("")
-    expect(none.stderr).toMatch(/a command is required/)
-    expect(none.stderr).toMatch(/Usage: gridwork-grid <command>/)
+describe("gridwork-grid (spawned: the real executable, one process per run)", () => {
+  // Two processes in all, started together: each costs a Node start and a TypeScript
+  // load, so every check of their outputs lives in the tests below.
+  const out = join(dir, "providence-grids.geojson")
+  const assignments = join(dir, "providence-assignments.csv")
+  let partition: Run
+  let strictAudit: Run
+  beforeAll(async () => {
+    ;[partition, strictAudit] = await Promise.all([
+      spawn(["partition", ...providence, "--out", out, "--assignments", assignments]),
+      spawn(["audit", grids, "--roster", roster, "--json", "--strict", "--at", "2026-11-21T00:00:00Z"])
+    ])
   })
 
-  it("locates points: CSV id,grid_id on stdout, shared edges by the half-open rule, empty outside", () => {
-    const run = spawn(["locate", grids, "--points", points])
-    expect(run.stderr).toBe("")
-    expect(run.code).toBe(0)
-    expect(run.stdout).toBe(["id,grid_id", "inside-a,A", "edge-ab,B", "corner,D", "outside,", '"q,1",D', ""].join("\n"))
+  /** The Providence run's summary line: grids, ok, over, under. */
+  const summary = () => {
+    const match =
+      /gridwork-grid: (\d+) grids \((\d+) ok, (\d+) over, (\d+) under\) from 3014 units in 15 communities/.exec(
+        partition.stderr
+      )
+    expect(match).not.toBeNull()
+    const [grids, ok, over, under] = match!.slice(1).map(Number) as [number, number, number, number]
+    return { grids, ok, over, under }
+  }
+  const gridOfUnit = () =>
+    new Map(
+      readFileSync(assignments, "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.split(",") as [string, string])
+    )
+
+  it("partitions the Providence census blocks: exit 0, the summary on stderr, every block in exactly one grid", () => {
+    expect(partition.code).toBe(0)
+    expect(partition.stdout).toBe("")
+    const { grids, ok, over, under } = summary()
+    expect(ok + over + under).toBe(grids)
+    // Two blocks hold more than 1,250 persons on their own: their grids must be over.
+    expect(over).toBeGreaterThanOrEqual(2)
+    const written = JSON.parse(readFileSync(out, "utf8")) as {
+      features: Array<{ properties: { grid_id: string; units: Array<string>; status: string } }>
+    }
+    expect(written.features).toHaveLength(grids)
+    const units = written.features.flatMap((f) => f.properties.units)
+    const blockIds = providenceBlocks().features.map((f) => f.properties.GEOID10)
+    expect(new Set(units).size).toBe(units.length)
+    expect([...units].sort()).toEqual([...blockIds].sort())
+    const assigned = gridOfUnit()
+    expect(assigned.size).toBe(3014)
+    for (const feature of written.features) {
+      for (const unit of feature.properties.units) expect(assigned.get(unit)).toBe(feature.properties.grid_id)
+    }
   })
 
-  it("audits with a roster as JSON, exiting 3 with --strict when it finds errors", () => {
-    const json = spawn(["audit", grids, "--roster", roster, "--json", "--strict", "--at", "2026-11-21T00:00:00Z"])
-    expect(json.code).toBe(3)
-    const report = Schema.decodeUnknownSync(AuditReport.AuditReport)(JSON.parse(json.stdout))
+  it("exits 3 with --strict when the audit finds errors, the JSON report on stdout", () => {
+    expect(strictAudit.code).toBe(3)
+    const report = Schema.decodeUnknownSync(AuditReport.AuditReport)(JSON.parse(strictAudit.stdout))
     expect(report.generatedAt).toBe("2026-11-21T00:00:00.000Z")
     expect(report.checks.find((c) => c.check === "staffing")?.outcome).toBe("failed")
     expect(report.findings.filter((f) => f.check === "staffing").map((f) => f.message)).toContain(
@@ -116,73 +171,101 @@ describe("gridwork-grid (spawned)", () => {
     )
   })
 
-  it("partitions, locates and audits the Providence census blocks end to end", () => {
-    const out = join(dir, "providence-grids.geojson")
-    const assignments = join(dir, "providence-assignments.csv")
-    const partition = spawn(["partition", ...providence, "--out", out, "--assignments", assignments])
-    expect(partition.code).toBe(0)
-    expect(partition.stdout).toBe("")
-    const summary =
-      /gridwork-grid: (\d+) grids \((\d+) ok, (\d+) over, (\d+) under\) from 3014 units in 15 communities/.exec(
-        partition.stderr
-      )
-    expect(summary).not.toBeNull()
-    // Two blocks hold more than 1,250 persons on their own: their grids must be over.
-    expect(Number(summary![3])).toBeGreaterThanOrEqual(2)
-    const outOfBounds = Number(summary![3]) + Number(summary![4])
-
-    // Random points away from block edges (> ~1 m): the grid found must be the grid the
-    // assignments give to the block containing the point (brute force over the blocks).
-    const blocks = providenceBlocks()
-    const table = PointInPolygon.compile(blocks.features.map((f) => f.geometry))
-    const gridOfUnit = new Map(
-      readFileSync(assignments, "utf8")
-        .trim()
-        .split("\n")
-        .slice(1)
-        .map((line) => line.split(",") as [string, string])
-    )
-    const nearEdge = (x: number, y: number): boolean => {
-      for (let e = 0; e < table.x0.length; e++) {
-        if (Ring.segmentDistanceSquared(x, y, table.x0[e]!, table.y0[e]!, table.x1[e]!, table.y1[e]!) < 1e-10)
-          return true
+  it.effect("locates random Providence points in the grid of the block that contains them", () =>
+    Effect.gen(function* () {
+      // Random points away from block edges (> ~1 m): the grid found must be the grid the
+      // assignments give to the block containing the point (brute force over the blocks).
+      const blocks = providenceBlocks()
+      const table = PointInPolygon.compile(blocks.features.map((f) => f.geometry))
+      const assigned = gridOfUnit()
+      const nearEdge = (x: number, y: number): boolean => {
+        for (let e = 0; e < table.x0.length; e++) {
+          if (Ring.segmentDistanceSquared(x, y, table.x0[e]!, table.y0[e]!, table.x1[e]!, table.y1[e]!) < 1e-10)
+            return true
+        }
+        return false
       }
-      return false
-    }
-    const random = seededRandom(11)
-    const rows: Array<string> = []
-    const expected: Array<string> = []
-    while (rows.length < 500) {
-      const x = -71.475 + random() * 0.11
-      const y = 41.77 + random() * 0.095
-      if (nearEdge(x, y)) continue
-      const block = PointInPolygon.locateBruteForce(table, x, y)
-      rows.push(`p${rows.length},${x},${y}`)
-      expected.push(
-        `p${expected.length},${block < 0 ? "" : gridOfUnit.get(blocks.features[block]!.properties.GEOID10)}`
-      )
-    }
-    const located = spawn([
-      "locate",
-      out,
-      "--points",
-      file("providence-points.csv", `id,lon,lat\n${rows.join("\n")}\n`)
-    ])
-    expect(located.code).toBe(0)
-    expect(located.stdout).toBe(`id,grid_id\n${expected.join("\n")}\n`)
-    expect(expected.filter((line) => !line.endsWith(",")).length).toBeGreaterThan(200)
+      const random = seededRandom(11)
+      const rows: Array<string> = []
+      const expected: Array<string> = []
+      while (rows.length < 500) {
+        const x = -71.475 + random() * 0.11
+        const y = 41.77 + random() * 0.095
+        if (nearEdge(x, y)) continue
+        const block = PointInPolygon.locateBruteForce(table, x, y)
+        rows.push(`p${rows.length},${x},${y}`)
+        expected.push(
+          `p${expected.length},${block < 0 ? "" : assigned.get(blocks.features[block]!.properties.GEOID10)}`
+        )
+      }
+      const located = yield* runInProcess([
+        "locate",
+        out,
+        "--points",
+        file("providence-points.csv", `id,lon,lat\n${rows.join("\n")}\n`)
+      ])
+      expect(located.code).toBe(0)
+      expect(located.stdout).toBe(`id,grid_id\n${expected.join("\n")}\n`)
+      expect(expected.filter((line) => !line.endsWith(",")).length).toBeGreaterThan(200)
+    })
+  )
 
-    const audit = spawn(["audit", out, "--assignments", assignments, "--json"])
-    expect(audit.code).toBe(0)
-    const report = Schema.decodeUnknownSync(AuditReport.AuditReport)(JSON.parse(audit.stdout))
-    expect(report.totals.units).toBe(3014)
-    expect(report.findings.filter((f) => f.severity === "error")).toEqual([])
-    expect(report.findings.every((f) => f.check === "status" && f.severity === "warning")).toBe(true)
-    expect(report.findings).toHaveLength(outOfBounds)
-  })
+  it.effect("audits the Providence grids: no errors, one warning per grid out of bounds", () =>
+    Effect.gen(function* () {
+      const audit = yield* runInProcess(["audit", out, "--assignments", assignments, "--json"])
+      expect(audit.code).toBe(0)
+      const report = Schema.decodeUnknownSync(AuditReport.AuditReport)(JSON.parse(audit.stdout))
+      expect(report.totals.units).toBe(3014)
+      expect(report.findings.filter((f) => f.severity === "error")).toEqual([])
+      expect(report.findings.every((f) => f.check === "status" && f.severity === "warning")).toBe(true)
+      const { over, under } = summary()
+      expect(report.findings).toHaveLength(over + under)
+    })
+  )
+
+  it.effect("re-partitions with --previous, keeping every id when nothing changed", () =>
+    Effect.gen(function* () {
+      const second = join(dir, "second.geojson")
+      const again = yield* runInProcess(["partition", ...providence, "--previous", out, "--out", second])
+      expect(again.code).toBe(0)
+      expect(again.stderr).toMatch(
+        /re-partition kept \d+ grids, changed 0, created 0, retired 0; 0\.0% of the weight changed grid/
+      )
+      const ids = (path: string) =>
+        (
+          JSON.parse(readFileSync(path, "utf8")) as {
+            features: Array<{ properties: { grid_id: string; units: Array<string> } }>
+          }
+        ).features
+          .map((f) => `${f.properties.grid_id}:${f.properties.units.join(" ")}`)
+          .sort()
+      expect(ids(second)).toEqual(ids(out))
+    })
+  )
 })
 
 describe("gridwork-grid (in-process)", () => {
+  it.effect("prints the usage on stderr and exits 2 without a command", () =>
+    Effect.gen(function* () {
+      const none = yield* runInProcess([])
+      expect(none.code).toBe(2)
+      expect(none.stdout).toBe("")
+      expect(none.stderr).toMatch(/a command is required/)
+      expect(none.stderr).toMatch(/Usage: gridwork-grid <command>/)
+    })
+  )
+
+  it.effect("locates points: CSV id,grid_id on stdout, shared edges by the half-open rule, empty outside", () =>
+    Effect.gen(function* () {
+      const run = yield* runInProcess(["locate", grids, "--points", points])
+      expect(run.stderr).toBe("")
+      expect(run.code).toBe(0)
+      expect(run.stdout).toBe(
+        ["id,grid_id", "inside-a,A", "edge-ab,B", "corner,D", "outside,", '"q,1",D', ""].join("\n")
+      )
+    })
+  )
+
   it.effect("rejects bad usage with exit 2, naming the option and the rule", () =>
     Effect.gen(function* () {
       const cases: Array<[Array<string>, RegExp]> = [
@@ -312,32 +395,10 @@ describe("gridwork-grid (in-process)", () => {
       expect(tty.stdout.startsWith("id,grid_id\n")).toBe(true)
       const lines = yield* runInProcess(["locate", grids, "--points", points, "--progress"])
       expect(lines.stderr).toMatch(/^locate: 0%\n(.|\n)*locate: 100%\n$/)
-      const quiet = yield* runInProcess(["locate", grids, "--points", points], true).pipe(Effect.map((r) => r))
+      const quiet = yield* runInProcess(["locate", grids, "--points", points], true)
       expect(quiet.stdout).toBe(lines.stdout)
       const off = yield* runInProcess(["locate", grids, "--points", points, "--no-progress"], true)
       expect(off.stderr).toBe("")
-    })
-  )
-
-  it.effect("re-partitions with --previous, keeping every id when nothing changed", () =>
-    Effect.gen(function* () {
-      const first = join(dir, "first.geojson")
-      const second = join(dir, "second.geojson")
-      expect((yield* runInProcess(["partition", ...providence, "--out", first])).code).toBe(0)
-      const again = yield* runInProcess(["partition", ...providence, "--previous", first, "--out", second])
-      expect(again.code).toBe(0)
-      expect(again.stderr).toMatch(
-        /re-partition kept \d+ grids, changed 0, created 0, retired 0; 0\.0% of the weight changed grid/
-      )
-      const ids = (path: string) =>
-        (
-          JSON.parse(readFileSync(path, "utf8")) as {
-            features: Array<{ properties: { grid_id: string; units: Array<string> } }>
-          }
-        ).features
-          .map((f) => `${f.properties.grid_id}:${f.properties.units.join(" ")}`)
-          .sort()
-      expect(ids(second)).toEqual(ids(first))
     })
   )
 
