@@ -67,7 +67,7 @@ export const routes: ReadonlyArray<Route.Route<Services<never>>> = [
 ] as const
 
 /** What the service is assembled from. */
-export interface Options<SE, TE, KE, SR, CL = never> {
+export interface Options<SE, TE, KE, SR, CL = never, IE = never> {
   /** The locality (a loaded model; see `Locality.make`). */
   readonly locality: LocalityShape
   /** The stores (`Storage.layerSql` or `Storage.layerMemory`). */
@@ -86,6 +86,11 @@ export interface Options<SE, TE, KE, SR, CL = never> {
   readonly consumers?: boolean | undefined
   /** Tuning of the deadline driver (default: look at least every second, retry a failed firing after a minute). */
   readonly deadlines?: DeadlineSchedulerDriver.DriverOptions | undefined
+  /**
+   * Where `Idempotency-Key`s are remembered (default in memory; with SQL stores use
+   * `SqlIdempotencyStore.layer({ scope: "accountability" })`, which survives restarts).
+   */
+  readonly idempotencyStore?: Layer.Layer<IdempotencyStore.IdempotencyStore, IE, Services<SR>> | undefined
   /** Readiness checks besides the kit's (e.g. `Storage.databaseReady`). */
   readonly readiness?: ReadonlyArray<Health.ReadinessCheck<SR>> | undefined
   /** Logging (default JSON lines on stdout). */
@@ -93,8 +98,8 @@ export interface Options<SE, TE, KE, SR, CL = never> {
 }
 
 /** The services the handlers and background fibers run with. */
-export const layer = <SE, TE, KE, SR, CL = never>(
-  options: Options<SE, TE, KE, SR, CL>
+export const layer = <SE, TE, KE, SR, CL = never, IE = never>(
+  options: Options<SE, TE, KE, SR, CL, IE>
 ): Layer.Layer<Services<SR> | CL, SE | TE | KE> => {
   // Without a clock, CL is `never` (its default): the empty layer provides exactly that.
   const clock = options.clock ?? (Layer.empty as Layer.Layer<CL>)
@@ -120,7 +125,7 @@ export const layer = <SE, TE, KE, SR, CL = never>(
 }
 
 /** Builds the service (throws an `Error` naming the option when an option is invalid). */
-export const make = <SE, TE, KE, SR, CL = never>(options: Options<SE, TE, KE, SR, CL>) =>
+export const make = <SE, TE, KE, SR, CL = never, IE = never>(options: Options<SE, TE, KE, SR, CL, IE>) =>
   ServiceApp.make({
     info: {
       title: `Gridwork accountability service (${options.locality.model.locality.name})`,
@@ -129,7 +134,7 @@ export const make = <SE, TE, KE, SR, CL = never>(options: Options<SE, TE, KE, SR
         "Obligations and their deadlines under the locality's policy, escalation, the hash-chained responsibility ledger with signed checkpoints, and backward tracing of responsibility (责任倒查)."
     },
     layer: layer(options),
-    idempotencyStore: IdempotencyStore.IdempotencyStore.layerMemory,
+    idempotencyStore: options.idempotencyStore ?? IdempotencyStore.IdempotencyStore.layerMemory,
     routes,
     authentication: options.authentication,
     authorization: { roles: options.locality.roleGrants, isWithin: options.locality.isWithin },

@@ -12,7 +12,7 @@
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Ids, ModelLoader } from "@gridwork/core"
-import { DevIssuer, JsonLogger, type JwtVerifier, Serve } from "@gridwork/service-kit"
+import { DevIssuer, JsonLogger, type JwtVerifier, Serve, SqlIdempotencyStore } from "@gridwork/service-kit"
 import { SqlStore } from "@gridwork/store-sql"
 import { Console, Effect, Layer, Option } from "effect"
 import * as App from "./app"
@@ -115,6 +115,7 @@ const program = Effect.gen(function* () {
     transport: settings.natsUrl === undefined ? Transport.layerInProcess() : Transport.layerNats(settings.natsUrl),
     signingKey: signingKey.pipe(Layer.provide(NodeServices.layer)),
     authentication,
+    idempotencyStore: SqlIdempotencyStore.layer({ scope: "accountability" }),
     checkpointEvery: settings.checkpointEveryMillis,
     readiness: [{ name: "database", check: Storage.databaseReady }]
   })

@@ -15,7 +15,7 @@ import { PgClient } from "@effect/sql-pg"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Bus, Ids, Instant } from "@gridwork/core"
 import { JetStreamBus } from "@gridwork/nats"
-import { DevIssuer, type ServiceApp } from "@gridwork/service-kit"
+import { DevIssuer, type ServiceApp, SqlIdempotencyStore } from "@gridwork/service-kit"
 import {
   type NatsServerHandle,
   type PostgresServerHandle,
@@ -105,6 +105,7 @@ describe("event → JetStream → consumer → PostgreSQL → deadline → Escal
       transport: Transport.layerNats(nats.url),
       signingKey: SigningKey.SigningKey.layerGenerated,
       authentication: issuer.verifierOptions,
+      idempotencyStore: SqlIdempotencyStore.layer({ scope: "accountability" }),
       deadlines: { maxTick: "200 millis", retryAfter: "1 second" },
       readiness: [{ name: "database", check: Storage.databaseReady }],
       log: { sink: () => undefined }
@@ -223,6 +224,33 @@ describe("event → JetStream → consumer → PostgreSQL → deadline → Escal
         firing: { rule: "overdue-climbs" }
       })
       expect(String(message.event.metadata.explanation)).toContain("overdue-climbs")
+
+      // Over HTTP too (producers without NATS), idempotent by Idempotency-Key across the SQL store.
+      const service = await app.run(issuer.mint({ subject: "petition-service", roles: ["gridwork-service"] }))
+      if (Exit.isFailure(service)) throw new Error("mint failed")
+      const reply = {
+        specversion: "1.0",
+        id: Ids.formatUuidV7(Instant.unsafeFromIso("2026-11-12T16:00:00+08:00"), 4, 5, 6),
+        type: "gridwork.petition.PetitionReplied.v1",
+        subject,
+        time: "2026-11-12T16:00:00+08:00",
+        data: { unit: units.town }
+      }
+      const post = () =>
+        app.request("/v1/events", {
+          method: "POST",
+          body: JSON.stringify(reply),
+          headers: {
+            "content-type": "application/json",
+            "idempotency-key": "019a6f40-0000-7000-8000-0000000000ee",
+            authorization: `Bearer ${service.value}`
+          }
+        })
+      const first = await post()
+      expect(first.status).toBe(200)
+      const replayed = await post()
+      expect(replayed.headers.get("idempotent-replayed")).toBe("true")
+      expect(await replayed.text()).toBe(await first.text())
 
       // The ledger verifies.
       const verified = await app.request("/v1/ledger/verify", { headers: { authorization: `Bearer ${token.value}` } })
