@@ -43,6 +43,7 @@ import type { JsMsg } from "@nats-io/jetstream"
 import { Duration, Effect, Layer, Result, Stream } from "effect"
 import * as DeadLetter from "../consumer/DeadLetter"
 import * as CloudEventEnvelope from "../envelope/CloudEventEnvelope"
+import { DURATION_RULE, positiveMillis } from "../internal/Durations"
 import * as PullSubscription from "../internal/PullSubscription"
 import * as Consumers from "../jetstream/Consumers"
 import * as NatsClient from "../jetstream/NatsClient"
@@ -58,17 +59,20 @@ export interface JetStreamBusOptions {
   readonly pullExpires?: Duration.Input | undefined
 }
 
-const millis = (input: Duration.Input | undefined, fallback: number): number =>
-  input === undefined ? fallback : Duration.toMillis(Duration.fromInputUnsafe(input))
-
 /** Builds the bus on a {@link NatsClient.NatsClient} and a {@link Publisher.Publisher}. */
 export const make = (options: JetStreamBusOptions = {}) =>
   Effect.gen(function* () {
     const client = yield* NatsClient.NatsClient
     const publisher = yield* Publisher.Publisher
     const batch = options.batch ?? 64
-    if (!Number.isSafeInteger(batch) || batch < 1) throw new TypeError("JetStreamBus: batch must be a positive integer")
-    const expiresMillis = Math.max(1_000, millis(options.pullExpires, 5_000))
+    if (!Number.isSafeInteger(batch) || batch < 1) {
+      return yield* Effect.die(new TypeError(`JetStreamBus: batch: expected a positive integer, got ${batch}`))
+    }
+    const pullExpires = positiveMillis(options.pullExpires, 5_000)
+    if (pullExpires === undefined) {
+      return yield* Effect.die(new TypeError(`JetStreamBus: pullExpires: ${DURATION_RULE}`))
+    }
+    const expiresMillis = Math.max(1_000, pullExpires)
 
     const unavailable = (operation: Bus.Operation) => (cause: unknown) => new Bus.BusUnavailable({ operation, cause })
 

@@ -62,6 +62,7 @@ import { type Bus, type EventCodec, Inbox } from "@gridwork/core"
 import type { JsMsg } from "@nats-io/jetstream"
 import { Cause, Duration, Effect, Exit, Fiber, Layer, Option, Ref, Result, Schema, type Scope } from "effect"
 import * as CloudEventEnvelope from "../envelope/CloudEventEnvelope"
+import { DURATION_RULE, positiveMillis } from "../internal/Durations"
 import * as PullSubscription from "../internal/PullSubscription"
 import * as Consumers from "../jetstream/Consumers"
 import { NatsClient } from "../jetstream/NatsClient"
@@ -164,10 +165,10 @@ interface Resolved {
 const durablePattern = /^[A-Za-z0-9_-]{1,64}$/
 
 const toMillis = (field: string, input: Duration.Input): Result.Result<number, ConsumerOptionsInvalid> => {
-  const duration = Duration.fromInput(input)
-  return duration._tag === "Some" && Duration.isFinite(duration.value) && Duration.toMillis(duration.value) > 0
-    ? Result.succeed(Math.max(1, Math.round(Duration.toMillis(duration.value))))
-    : Result.fail(new ConsumerOptionsInvalid({ field, rule: "expected a finite, positive duration" }))
+  const millis = positiveMillis(input, 0)
+  return millis === undefined
+    ? Result.fail(new ConsumerOptionsInvalid({ field, rule: DURATION_RULE }))
+    : Result.succeed(millis)
 }
 
 const resolve = <Event, E, R>(

@@ -33,7 +33,8 @@ import {
   type StreamInfo
 } from "@nats-io/jetstream"
 import { connect, type NatsConnection } from "@nats-io/transport-node"
-import { Config, Context, Duration, Effect, Layer, Result, Schema, Semaphore, Stream } from "effect"
+import { Config, Context, type Duration, Effect, Layer, Result, Schema, Semaphore, Stream } from "effect"
+import { DURATION_RULE, positiveMillis } from "../internal/Durations"
 import { NatsUnavailable } from "./NatsUnavailable"
 import * as StreamLayout from "./StreamLayout"
 import * as Streams from "./Streams"
@@ -113,12 +114,8 @@ const millisOf = (
   fallback: number,
   field: string
 ): Result.Result<number, string> => {
-  if (input === undefined) return Result.succeed(fallback)
-  const duration = Duration.fromInput(input)
-  if (duration._tag === "None" || !Duration.isFinite(duration.value) || Duration.toMillis(duration.value) <= 0) {
-    return Result.fail(`${field}: expected a finite, positive duration`)
-  }
-  return Result.succeed(Duration.toMillis(duration.value))
+  const millis = positiveMillis(input, fallback)
+  return millis === undefined ? Result.fail(`${field}: ${DURATION_RULE}`) : Result.succeed(millis)
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))

@@ -39,7 +39,8 @@
  * @module
  */
 import { type Bus, Instant, Outbox } from "@gridwork/core"
-import { Context, Deferred, Duration, Effect, Exit, Fiber, Layer, Ref, Result, Schema, type Scope } from "effect"
+import { Context, Deferred, type Duration, Effect, Exit, Fiber, Layer, Ref, Result, Schema, type Scope } from "effect"
+import { DURATION_RULE, positiveMillis } from "../internal/Durations"
 import { type PublishError, Publisher } from "../jetstream/Publisher"
 
 /** Options of the relay. */
@@ -137,11 +138,10 @@ const millis = (
   value: Duration.Input | undefined,
   fallback: number
 ): Result.Result<number, RelayOptionsInvalid> => {
-  if (value === undefined) return Result.succeed(fallback)
-  const duration = Duration.fromInput(value)
-  return duration._tag === "Some" && Duration.isFinite(duration.value) && Duration.toMillis(duration.value) > 0
-    ? Result.succeed(Math.max(1, Math.round(Duration.toMillis(duration.value))))
-    : Result.fail(new RelayOptionsInvalid({ field, rule: "expected a finite, positive duration" }))
+  const checked = positiveMillis(value, fallback)
+  return checked === undefined
+    ? Result.fail(new RelayOptionsInvalid({ field, rule: DURATION_RULE }))
+    : Result.succeed(checked)
 }
 
 /** Checks the options and applies the defaults. */
