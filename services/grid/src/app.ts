@@ -80,7 +80,7 @@ export const routes: ReadonlyArray<Route.Route<Services<never>>> = [
 ]
 
 /** What the service is assembled from. */
-export interface Options<SE, TE, SR> {
+export interface Options<SE, TE, SR, IE = never> {
   /** The locality (a loaded model; see `Locality.make`). */
   readonly locality: LocalityShape
   /** The stores (`Storage.layerSql` or `Storage.layerMemory`). */
@@ -89,6 +89,11 @@ export interface Options<SE, TE, SR> {
   readonly transport: Layer.Layer<Bus.Bus, TE, Outbox.Outbox>
   /** Where partitions, validations and audits run (`ComputePool.layer({ size })`). */
   readonly compute: Layer.Layer<ComputePool>
+  /**
+   * Where `Idempotency-Key`s are kept (default in memory; in production
+   * `SqlIdempotencyStore.layer({ scope: "grid" })` on the stores' database).
+   */
+  readonly idempotencyStore?: Layer.Layer<IdempotencyStore.IdempotencyStore, IE, Services<SR>> | undefined
   /** Partition jobs run at once (default 1). */
   readonly jobConcurrency?: number | undefined
   /** JWT verification (an identity provider's JWKS, or a `DevIssuer`'s `verifierOptions`). */
@@ -105,7 +110,7 @@ export interface Options<SE, TE, SR> {
 export const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024
 
 /** The services the handlers and background fibers run with, and the lifecycle switch to connect. */
-export const layer = <SE, TE, SR>(options: Options<SE, TE, SR>) => {
+export const layer = <SE, TE, SR, IE = never>(options: Options<SE, TE, SR, IE>) => {
   const lifecycle = Lifecycle.make()
   const foundation = Layer.mergeAll(
     Layer.succeed(Locality)(options.locality),
@@ -123,7 +128,7 @@ export const layer = <SE, TE, SR>(options: Options<SE, TE, SR>) => {
 }
 
 /** Builds the service (throws an `Error` naming the option when an option is invalid). */
-export const make = <SE, TE, SR>(options: Options<SE, TE, SR>) => {
+export const make = <SE, TE, SR, IE = never>(options: Options<SE, TE, SR, IE>) => {
   const assembled = layer(options)
   const app = ServiceApp.make({
     info: {
@@ -133,7 +138,7 @@ export const make = <SE, TE, SR>(options: Options<SE, TE, SR>) => {
         "Service grids (网格): upload units, partition them into grids that keep communities whole in background jobs with live progress, publish grid versions with stable ids (retired ids are never reused), locate points, keep rosters and check staffing, audit coverage."
     },
     layer: assembled.layer,
-    idempotencyStore: IdempotencyStore.IdempotencyStore.layerMemory,
+    idempotencyStore: options.idempotencyStore ?? IdempotencyStore.IdempotencyStore.layerMemory,
     routes,
     authentication: options.authentication,
     authorization: { roles: options.locality.roleGrants, isWithin: options.locality.isWithin },

@@ -15,7 +15,7 @@
 import { fileURLToPath } from "node:url"
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { ModelLoader } from "@gridwork/core"
-import { DevIssuer, type JwtVerifier, Serve } from "@gridwork/service-kit"
+import { DevIssuer, type JwtVerifier, Serve, SqlIdempotencyStore } from "@gridwork/service-kit"
 import { SqlStore } from "@gridwork/store-sql"
 import { Console, Effect, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
@@ -88,6 +88,7 @@ const program = Effect.gen(function* () {
       locality: locality.id
     }).pipe(Layer.provide(NodeServices.layer)),
     transport: settings.natsUrl === undefined ? Transport.layerInProcess() : Transport.layerNats(settings.natsUrl),
+    idempotencyStore: SqlIdempotencyStore.layer({ scope: "grid" }),
     compute: ComputePool.layer({ size: settings.jobConcurrency + 1 }),
     jobConcurrency: settings.jobConcurrency,
     authentication,
