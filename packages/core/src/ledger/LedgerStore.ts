@@ -6,11 +6,10 @@
  * changes or removes a stored record. `append` with `expectedSize` is optimistic
  * concurrency: it fails with {@link LedgerConflict} when someone appended first.
  *
- * The in-memory implementation ({@link layerInMemory}) is here; the SQL one (next
- * phase) keeps one row per record (`seq bigint primary key, prev_hash, hash, entry
- * jsonb`), locks the last row (`select ... order by seq desc limit 1 for update`) and
- * inserts in the same transaction. Both must pass the exported contract suite
- * (`@gridwork/core/testing` `LedgerStoreContract`).
+ * The in-memory implementation ({@link layerInMemory}) is here; the PostgreSQL one
+ * (`SqlLedgerStore` in `@gridwork/store-sql`) keeps one row per record, locks the
+ * ledger's head row (`for update`) and inserts in the same transaction. Both pass the
+ * exported contract suite (`ledgerStoreContract` from `@gridwork/core/testing`).
  *
  * @example
  * ```ts
