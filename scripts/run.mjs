@@ -116,14 +116,19 @@ switch (task) {
     const shown = run(process.execPath, [join(root, "packages", "cli", "dist", "main.js"), "model", "show", model])
     if (shown !== 0) process.exit(shown)
     // 2. The accountability service on embedded defaults: PostgreSQL (PGlite) in .gridwork/data/accountability,
-    //    the in-process bus unless NATS_URL is set, development tokens (printed with example requests).
+    //    the in-process bus unless NATS_URL is set, development tokens (printed with example requests), and for
+    //    the example county its draft escalation policy (so that missed deadlines climb the ladder).
     //    It runs in its own process group and gets exactly one SIGINT/SIGTERM from here, then shuts down gracefully.
+    const draft = "examples/localities/policies/lanxi-escalation-draft.yaml"
+    const policy = process.env.GRIDWORK_POLICY ?? (rest[0] === undefined && existsSync(join(root, draft)) ? draft : "")
     const env = {
       ...process.env,
       GRIDWORK_MODEL: model,
+      GRIDWORK_POLICY: policy,
       GRIDWORK_DATA_DIR: process.env.GRIDWORK_DATA_DIR ?? join(root, ".gridwork", "data", "accountability"),
       GRIDWORK_DEV_AUTH: process.env.GRIDWORK_DEV_AUTH ?? "true"
     }
+    if (policy !== "") log(`policy overlay: ${policy}`)
     log("starting the accountability service (Ctrl-C stops it)")
     const { spawn } = await import("node:child_process")
     const service = spawn(process.execPath, [join(root, "services", "accountability", "dist", "main.js")], {

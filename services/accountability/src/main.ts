@@ -31,19 +31,26 @@ const demoActor = (locality: Locality.LocalityShape) =>
     return leader?.id ?? (yield* Ids.makeActorId)
   })
 
+/** A unit at the lowest tier the organization has (where matters are first received), for the example. */
+const firstReceiver = (locality: Locality.LocalityShape): string | undefined => {
+  const depth = (unit: { readonly jurisdiction: string }) =>
+    locality.model.jurisdictions.ancestors(unit.jurisdiction).length
+  return [...locality.model.organization.units].sort((a, b) => depth(b) - depth(a))[0]?.code
+}
+
 const banner = (url: string, token: string, locality: Locality.LocalityShape, database: string, bus: string) => {
   const subject = `${locality.id}-demo-0001`
-  const unit =
-    locality.model.organization.units.find((u) => u.kind !== "bureau")?.code ??
-    locality.model.organization.units[0]?.code
+  // Received on 28 September 2026 and never routed: its deadlines have passed, so the
+  // service warns, marks it overdue and escalates it as soon as it is recorded.
   const event = JSON.stringify({
     specversion: "1.0",
     id: "019a6f40-0000-7000-8000-000000000101",
     type: "gridwork.petition.PetitionReceived.v1",
     subject,
-    time: new Date().toISOString(),
-    data: { unit, category: "land.boundary" }
+    time: "2026-09-28T09:30:00+08:00",
+    data: { unit: firstReceiver(locality) }
   })
+  const auth = `-H "authorization: Bearer $TOKEN"`
   return [
     "",
     `Gridwork accountability service for ${locality.model.locality.name} (policy ${locality.model.version})`,
@@ -52,18 +59,23 @@ const banner = (url: string, token: string, locality: Locality.LocalityShape, da
     `  database:  ${database}`,
     `  bus:       ${bus}`,
     "",
-    "Development token (all responsibility permissions in the whole county; valid 8 hours):",
+    "Development token (every role of the model, over the whole locality; valid 8 hours):",
     "",
     `  export TOKEN=${token}`,
     "",
-    "Record a petition received, then list the obligations it opened:",
+    "1. Record a petition received on 28 September 2026 that nobody routed (its deadlines have passed):",
     "",
-    `  curl -s -X POST ${url}/v1/events -H "authorization: Bearer $TOKEN" -H "content-type: application/json" \\`,
+    `  curl -s -X POST ${url}/v1/events ${auth} -H "content-type: application/json" \\`,
     `    -H "idempotency-key: $(node -e 'console.log(crypto.randomUUID())')" -d '${event}'`,
     "",
-    `  curl -s "${url}/v1/obligations?subject=${subject}" -H "authorization: Bearer $TOKEN"`,
+    "2. Its obligations (overdue, escalated where the policy's escalation rules say so):",
     "",
-    `Backward tracing (责任倒查) as text:  curl -s ${url}/v1/subjects/${subject}/accountability -H "authorization: Bearer $TOKEN" -H "accept: text/plain"`,
+    `  curl -s "${url}/v1/obligations?subject=${subject}" ${auth}`,
+    "",
+    "3. Backward tracing (责任倒查) as text, and the ledger:",
+    "",
+    `  curl -s ${url}/v1/subjects/${subject}/accountability ${auth} -H "accept: text/plain"`,
+    `  curl -s ${url}/v1/ledger/verify ${auth}`,
     "",
     "Ctrl-C stops the service gracefully.",
     ""
