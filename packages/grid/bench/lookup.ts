@@ -16,6 +16,7 @@
  */
 import { readFileSync } from "node:fs"
 import { availableParallelism, loadavg } from "node:os"
+import { resolve } from "node:path"
 import { Delaunay } from "d3-delaunay"
 import { Result } from "effect"
 import Flatbush from "flatbush"
@@ -99,7 +100,9 @@ log("machine load (1-min load average / cores)", `${fmt(loadavg()[0]!, 1)} / ${a
 // ---------------------------------------------------------------------------------------
 // Providence blocks as 3,014 grids
 
-const blocks = JSON.parse(readFileSync("/work/shared/data/providence_blocks.geojson", "utf8")) as {
+const blocks = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, "../../../data/providence_blocks.geojson"), "utf8")
+) as {
   features: Array<{ properties: { GEOID10: string }; geometry: PointInPolygon.PolygonCoordinates }>
 }
 const table = PointInPolygon.compile(blocks.features.map((f) => f.geometry))
