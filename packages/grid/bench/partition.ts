@@ -22,7 +22,7 @@ import { Metrics, Partition, Repartition, SyntheticUnits, Units, UnitsReader } f
 import * as Metis from "./metis"
 
 const here = dirname(fileURLToPath(import.meta.url))
-const dataDir = resolve(here, "../../../../shared/data")
+const dataDir = resolve(here, "../../../data")
 
 const misses: Array<string> = []
 const check = (ok: boolean, what: string) => {

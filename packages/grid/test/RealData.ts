@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from "node:fs"
 import { resolve } from "node:path"
 import type { PointInPolygon } from "../src"
 
-/** `<repository>/packages/grid/test` → `<repository>/../shared/data`. */
-export const dataDir = resolve(import.meta.dirname, "../../../../shared/data")
+/** `<repository>/packages/grid/test` → `<repository>/data` (copied from the shared data set, ODbL). */
+export const dataDir = resolve(import.meta.dirname, "../../../data")
 
 /** Path of a real data file; fails loudly when it is missing. */
 export const dataPath = (file: string): string => {

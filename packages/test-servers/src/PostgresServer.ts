@@ -31,6 +31,10 @@ export const postgresBinDir = (): string | undefined => {
 
 const isRoot = (): boolean => userInfo().uid === 0
 
+/** `runuser` lives in /usr/sbin or /sbin, which a non-login PATH may lack. */
+const runuserBinary = (): string =>
+  ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"].find((path) => existsSync(path)) ?? "runuser"
+
 /**
  * `initdb`s a private cluster in a temp directory and starts `postgres` on 127.0.0.1 and
  * a free port, with `fsync=on` (the system of record is durable in tests too). PostgreSQL
@@ -43,7 +47,7 @@ export const startPostgres = async (): Promise<PostgresServerHandle> => {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), "gridwork-pg-"))
   const asUser = (command: string, args: ReadonlyArray<string>): [string, Array<string>] =>
-    isRoot() ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, [...args]]
+    isRoot() ? [runuserBinary(), ["-u", "postgres", "--", command, ...args]] : [command, [...args]]
   if (isRoot()) {
     const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim())
     const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim())

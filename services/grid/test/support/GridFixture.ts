@@ -16,7 +16,7 @@ import * as Storage from "../../src/storage/Storage"
 
 /** The Providence blocks (ODbL; see the README), found next to the repository. */
 export const providenceFile = fileURLToPath(
-  new URL("../../../../../shared/data/providence_blocks.geojson", import.meta.url)
+  new URL("../../../../data/providence_blocks.geojson", import.meta.url)
 )
 
 /** The shipped Providence locality model. */
