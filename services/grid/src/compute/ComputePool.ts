@@ -53,11 +53,16 @@ export interface ComputePoolShape {
 
 const decodeReply = Schema.decodeUnknownResult(Reply)
 
-const workerEntry = (): { readonly url: URL; readonly execArgv: ReadonlyArray<string> } => {
+/**
+ * The worker's entry: the TypeScript source (loaded with tsx and the source condition)
+ * when this module runs from sources, else the built `compute-worker.js` beside the
+ * bundle, which inherits the process's flags.
+ */
+const workerEntry = (): { readonly url: URL; readonly execArgv: ReadonlyArray<string> | undefined } => {
   const here = import.meta.url
   return here.endsWith(".ts")
     ? { url: new URL("./ComputeWorker.ts", here), execArgv: ["--conditions=@gridwork/source", "--import", "tsx"] }
-    : { url: new URL("./compute-worker.js", here), execArgv: [] }
+    : { url: new URL("./compute-worker.js", here), execArgv: undefined }
 }
 
 const decodeOutput = <T extends Task>(task: T, output: unknown): Effect.Effect<OutputOf[T["_tag"]], ComputeFailed> => {
@@ -117,7 +122,7 @@ export class ComputePool extends Context.Service<ComputePool, ComputePoolShape>(
           )
         )
         const spawn = Effect.sync(() => {
-          const worker = new Worker(entry.url, { execArgv: [...entry.execArgv] })
+          const worker = new Worker(entry.url, entry.execArgv === undefined ? {} : { execArgv: [...entry.execArgv] })
           worker.unref()
           live.add(worker)
           worker.once("exit", () => {
