@@ -33,7 +33,8 @@ const isRoot = (): boolean => userInfo().uid === 0
 
 /** `runuser` lives in /usr/sbin or /sbin, which a non-login PATH may lack. */
 const runuserBinary = (): string =>
-  ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"].find((path) => existsSync(path)) ?? "runuser"
+  ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"].find((path) => existsSync(path)) ??
+  "runuser"
 
 /**
  * `initdb`s a private cluster in a temp directory and starts `postgres` on 127.0.0.1 and

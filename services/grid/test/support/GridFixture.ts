@@ -15,9 +15,7 @@ import * as Transport from "../../src/messaging/Transport"
 import * as Storage from "../../src/storage/Storage"
 
 /** The Providence blocks (ODbL; see the README), found next to the repository. */
-export const providenceFile = fileURLToPath(
-  new URL("../../../../data/providence_blocks.geojson", import.meta.url)
-)
+export const providenceFile = fileURLToPath(new URL("../../../../data/providence_blocks.geojson", import.meta.url))
 
 /** The shipped Providence locality model. */
 export const modelFile = fileURLToPath(new URL("../../localities/providence.yaml", import.meta.url))
