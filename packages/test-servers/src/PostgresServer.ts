@@ -149,8 +149,10 @@ export const startPostgres = async (): Promise<PostgresServerHandle> => {
       })
       signalPostmaster("SIGINT")
       const timer = setTimeout(() => signalPostmaster("SIGQUIT"), 10_000)
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))])
+      let giveUp: NodeJS.Timeout | undefined
+      await Promise.race([exited, new Promise((resolve) => (giveUp = setTimeout(resolve, 15_000)))])
       clearTimeout(timer)
+      clearTimeout(giveUp)
       await stopProcess(child, 1_000)
       rmSync(dataDir, { recursive: true, force: true })
     }
