@@ -238,10 +238,13 @@ export class PartitionJobs extends Context.Service<PartitionJobs, PartitionJobsS
             )
           })
 
+        /** Publishes a job's state to its watchers; a finished job is forgotten (its events tell the rest). */
         const settle = (jobId: string, status: JobStatus, progress: Progress | undefined) =>
           Effect.gen(function* () {
             const ref = live.get(jobId)
-            if (ref !== undefined) yield* SubscriptionRef.set(ref, { status, progress })
+            if (ref === undefined) return
+            yield* SubscriptionRef.set(ref, { status, progress })
+            if (isFinished(status)) live.delete(jobId)
           })
 
         const fail = (jobId: string, code: FailureCode, reason: string) =>
