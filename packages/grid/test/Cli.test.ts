@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { NodeFileSystem } from "@effect/platform-node"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
-import { AuditReport, PointInPolygon, Ring } from "../src"
+import { AuditReport, PointInPolygon, Ring, SyntheticUnits } from "../src"
 import * as Cli from "../src/cli/Cli"
 import { CliIO } from "../src/cli/CliIO"
 import { gridFeature, overlayFeature, rect } from "./LookupFixtures"
@@ -263,6 +263,26 @@ describe("gridwork-grid (in-process)", () => {
       expect(run.stdout).toBe(
         ["id,grid_id", "inside-a,A", "edge-ab,B", "corner,D", "outside,", '"q,1",D', ""].join("\n")
       )
+    })
+  )
+
+  it.effect("partitions without --id: a unit's id is its position in the file when it has no id member", () =>
+    Effect.gen(function* () {
+      const units = file("lattice.geojson", JSON.stringify(SyntheticUnits.lattice({ columns: 4, rows: 2 })))
+      const out = join(dir, "lattice-grids.geojson")
+      const assignments = join(dir, "lattice-assignments.csv")
+      const run = yield* runInProcess([
+        ...["partition", units, "--weight", "households", "--community", "community"],
+        ...["--min", "30", "--max", "50", "--out", out, "--assignments", assignments]
+      ])
+      expect(run.code).toBe(0)
+      expect(run.stderr).toMatch(/2 grids \(2 ok, 0 over, 0 under\) from 8 units in 1 communities/)
+      const unitIds = readFileSync(assignments, "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => Number(line.split(",")[0]))
+      expect(unitIds.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
     })
   )
 

@@ -45,6 +45,27 @@ describe("UnitsReader", () => {
     expect(units.communities).toEqual(["all"])
   })
 
+  it("gives features without an id their position when asked to, and only then", () => {
+    const features = collection([
+      polygonFeature({}),
+      { ...polygonFeature({}, square(0.001, 0)), id: "named" },
+      polygonFeature({}, square(0.002, 0)),
+      { ...polygonFeature({}, square(0.003, 0)), id: 2 }
+    ])
+    const byPosition = UnitsReader.readUnits(features, { positionIds: true })
+    // The id member wins where there is one; "2" is taken by then, so the last one is a duplicate.
+    expect(byPosition.units.ids).toEqual(["0", "named", "2"])
+    expect(byPosition.issues.map((i) => [i.featureIndex, i.code])).toEqual([[3, "duplicate-id"]])
+    const strict = UnitsReader.readUnits(features, {})
+    expect(strict.units.ids).toEqual(["named", "2"])
+    expect(strict.issues.map((i) => [i.featureIndex, i.code])).toEqual([
+      [0, "missing-id"],
+      [2, "missing-id"]
+    ])
+    const property = UnitsReader.readUnits(features, { idProperty: "id", positionIds: true })
+    expect(property.units.ids).toEqual([])
+  })
+
   it("reports every bad unit by index and id, with the rule, and keeps the good ones", () => {
     const { units, issues } = UnitsReader.readUnits(
       collection([

@@ -15,6 +15,8 @@ Commands:
             [--target N] [--previous GRIDS.geojson] --out GRIDS.geojson [--assignments FILE.csv]
       Split units (census blocks, buildings) into grids of min..max weight that keep each
       community whole; with --previous, keep the ids of grids whose ground did not change.
+      Unit ids come from property --id, else each feature's id member, else its position
+      in the file (give --id for ids that survive edits of the file).
 
   locate GRIDS.geojson --points FILE.csv
       For each point of FILE.csv (columns id,lon,lat) write "id,grid_id" to stdout;

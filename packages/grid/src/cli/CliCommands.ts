@@ -215,7 +215,8 @@ export const partition = Effect.fn("CliCommands.partition")(function* (args: Par
     {
       weightProperty: args.weight,
       communityProperty: args.community,
-      ...(args.id === undefined ? {} : { idProperty: args.id })
+      // Without --id: the feature's id member, else its position in the file.
+      ...(args.id === undefined ? { positionIds: true } : { idProperty: args.id })
     },
     (phase, fraction) => reading.update(PHASE_START[phase] + PHASE_SHARE[phase] * fraction, 1)
   ).pipe(Effect.mapError((error) => new CliInputError({ message: error.message })))

@@ -36,6 +36,13 @@ import { type IssueCode, type Severity, UnitIssue, type UnitSet } from "../units
 export const ReadUnitsOptions = Schema.Struct({
   /** Property holding the unit id; default: the feature's `id` member. */
   idProperty: Schema.optionalKey(Schema.NonEmptyString),
+  /**
+   * Without `idProperty`, give a feature that has no `id` member its 0-based position in
+   * the collection as id (`"0"`, `"1"`, ...) instead of leaving it out with a `missing-id`
+   * error. Positions are stable only while the file keeps its order: re-partitions want a
+   * real id. Default `false`.
+   */
+  positionIds: Schema.optionalKey(Schema.Boolean),
   /** Property holding the weight (households, persons); default: every feature weighs 1. */
   weightProperty: Schema.optionalKey(Schema.NonEmptyString),
   /**
@@ -259,7 +266,12 @@ export const readUnits = (
     }
     const feature = decoded.success
     const props = feature.properties ?? {}
-    const rawId = opts.idProperty === undefined ? feature.id : props[opts.idProperty]
+    const rawId =
+      opts.idProperty !== undefined
+        ? props[opts.idProperty]
+        : feature.id === undefined && opts.positionIds === true
+          ? String(i)
+          : feature.id
     const id = idOf(rawId)
     if (id === undefined) {
       report(
