@@ -3,6 +3,7 @@ import { Deferred, Effect, Fiber, Ref, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { Bus, EventStore, Ids, InMemoryBus, InMemoryEventStore } from "../src"
 import { makeMessage, occurredAt } from "./BusFixtures"
+import { withPatientClock } from "./PatientClock"
 
 describe("Bus subjects", () => {
   it("matches NATS-style patterns", () => {
@@ -112,7 +113,7 @@ describe("Bus.consume", () => {
       const deliveries = yield* bus.subscribe({ durable: "consumer", subject: "gw.lanxi.petition.>" })
       const [next] = yield* Stream.runCollect(Stream.take(deliveries, 1))
       assert.strictEqual(next!.message.event.eventId, m3.event.eventId)
-    }).pipe(Effect.provide(InMemoryBus.layer))
+    }).pipe(Effect.provide(InMemoryBus.layer), withPatientClock)
   )
 })
 
@@ -152,6 +153,6 @@ describe("Bus.relay", () => {
       const [next] = yield* pull
       assert.deepStrictEqual(next!.message.event, later.events[0])
       assert.strictEqual(next!.deliveryCount, 1)
-    }).pipe(Effect.provide([InMemoryBus.layer, InMemoryEventStore.layer]))
+    }).pipe(Effect.provide([InMemoryBus.layer, InMemoryEventStore.layer]), withPatientClock)
   )
 })

@@ -3,6 +3,7 @@ import { Effect, Fiber, Ref, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { Checkpoint, Instant, Ledger, LedgerMerkleTree, LedgerStore } from "../src"
 import { sampleLedgerEntry } from "../src/testing"
+import { withPatientClock } from "./PatientClock"
 
 const ledgerId = Checkpoint.LedgerId.make("lanxi.accountability")
 
@@ -188,6 +189,6 @@ describe("Checkpoint", () => {
       const sizes = (yield* Ref.get(published)).map((checkpoint) => checkpoint.size)
       assert.deepStrictEqual(sizes, [1, 3])
       for (const checkpoint of yield* Ref.get(published)) yield* Checkpoint.verifyCheckpoint(checkpoint, keys.publicKey)
-    }).pipe(Effect.provide(LedgerStore.layerInMemory))
+    }).pipe(Effect.provide(LedgerStore.layerInMemory), withPatientClock)
   )
 })

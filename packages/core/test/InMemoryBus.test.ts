@@ -4,6 +4,7 @@ import { TestClock } from "effect/testing"
 import { Bus, InMemoryBus } from "../src"
 import { busContract } from "../src/testing"
 import { makeMessage, registered as subject } from "./BusFixtures"
+import { withPatientClock } from "./PatientClock"
 
 busContract("InMemoryBus", () => InMemoryBus.layer)
 
@@ -27,7 +28,7 @@ describe("InMemoryBus", () => {
       const stillPending = yield* Effect.forkChild(pull)
       yield* TestClock.adjust("30 seconds")
       assert.strictEqual((yield* Fiber.join(stillPending))[0]!.deliveryCount, 3)
-    }).pipe(Effect.provide(InMemoryBus.layer))
+    }).pipe(Effect.provide(InMemoryBus.layer), withPatientClock)
   )
 
   it.effect("stops delivering a message after maxDeliveries", () =>
@@ -45,7 +46,7 @@ describe("InMemoryBus", () => {
       yield* bus.publish(next)
       const third = (yield* pull)[0]!
       assert.strictEqual(third.message.event.eventId, next.event.eventId)
-    }).pipe(Effect.provide(InMemoryBus.layer))
+    }).pipe(Effect.provide(InMemoryBus.layer), withPatientClock)
   )
 
   it.effect("a nack with a delay waits for the Clock", () =>
@@ -59,7 +60,7 @@ describe("InMemoryBus", () => {
       assert.isUndefined(waiting.pollUnsafe())
       yield* TestClock.adjust("1 second")
       assert.strictEqual((yield* Fiber.join(waiting))[0]!.deliveryCount, 2)
-    }).pipe(Effect.provide(InMemoryBus.layer))
+    }).pipe(Effect.provide(InMemoryBus.layer), withPatientClock)
   )
 
   it.effect("keeps its own frozen copy of each message", () =>
@@ -73,7 +74,7 @@ describe("InMemoryBus", () => {
       const delivered = (yield* pull)[0]!
       assert.deepStrictEqual(delivered.message.event.data, { list: [1, 2] })
       assert.isTrue(Object.isFrozen(delivered.message.event.data))
-    }).pipe(Effect.provide(InMemoryBus.layer))
+    }).pipe(Effect.provide(InMemoryBus.layer), withPatientClock)
   )
 
   it.effect("each layer is a separate bus", () =>
