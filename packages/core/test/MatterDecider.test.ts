@@ -168,3 +168,18 @@ describe("MatterDecider", () => {
     )
   })
 })
+
+describe("MatterDecider refusals", () => {
+  it("records what it could not do instead of dropping it (a due time in a year the calendar lacks)", () => {
+    const [reported] = load("climb.json")
+    // Hexi ships the 2026 calendar only and fails on missing years: a matter reported on 31 December 2026
+    // cannot get its 2-working-day due time.
+    const late = { ...reported!, at: Instant.unsafeFromIso("2026-12-31T10:00:00+08:00") }
+    const decided = Result.getOrThrow(Decider.run(decider, [], { _tag: "Observe", event: late }))
+    const refused = decided.events.filter((e) => e._tag === "ActionRefused")
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatchObject({ _tag: "ActionRefused", subject: "matter-1", rule: "grid.resolve" })
+    expect(refused[0]?._tag === "ActionRefused" && refused[0].reason).toContain("2027")
+    expect(decided.state.obligations.size).toBe(0)
+  })
+})

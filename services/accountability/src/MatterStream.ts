@@ -2,7 +2,7 @@
  * How a matter's responsibility stream is stored: one event stream per matter
  * (`matter-<subject>`), every event encoded with its Schema through one
  * {@link EventCodec}, and which of its events are published (every record; the
- * `MatterUpdated` snapshots stay private).
+ * `MatterUpdated` snapshots and `ActionRefused` stay private).
  *
  * Published subjects are `gw.<locality>.accountability.<event-kebab>`, e.g.
  * `gw.lanxi.accountability.escalation-triggered`.
@@ -48,11 +48,16 @@ export const codec = EventCodec.make({
   ObligationFulfilled: Obligation.ObligationFulfilled,
   ObligationCancelled: Obligation.ObligationCancelled,
   ObligationReassigned: Obligation.ObligationReassigned,
+  ActionRefused: MatterDecider.ActionRefused,
   MatterUpdated: MatterDecider.MatterUpdated
 })
 
-/** Event types kept private to the store (no outbox row, never published). */
-export const privateTypes: ReadonlyArray<string> = ["MatterUpdated"]
+/**
+ * Event types kept private to the store (no outbox row, never published): state
+ * snapshots, and refusals (what the engine could not do; they are logged as warnings
+ * and shown in the matter's stream for the operators).
+ */
+export const privateTypes: ReadonlyArray<string> = ["MatterUpdated", "ActionRefused"]
 
 /** The outbox router of the service's event store: every record on `gw.<locality>.accountability.<event>`. */
 export const subjectOf =

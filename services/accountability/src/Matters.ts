@@ -15,7 +15,8 @@
  *    outcomes, hash-chained;
  * 5. arms each changed obligation's timer at its next warning or due time (version =
  *    the stream version of its last event), or cancels it once it is closed or paused;
- * 6. updates the obligation index.
+ * 6. updates the obligation index, and logs what the engine could not do
+ *    (`ActionRefused`: e.g. a due time in a year the calendar lacks) as warnings.
  *
  * A version conflict (another command on the same matter committed first) starts over,
  * up to 5 times. Deadlines arrive through {@link MattersShape.onDeadline} (the
@@ -117,10 +118,11 @@ export interface MattersShape {
 }
 
 const isRecord = (event: MatterDecider.MatterEvent): event is ResponsibilityRecord.ResponsibilityRecord =>
-  event._tag !== "MatterUpdated"
+  event._tag !== "MatterUpdated" && event._tag !== "ActionRefused"
 
+/** The obligation an obligation event is about (refusals name one too, but change nothing). */
 const obligationIdOf = (event: MatterDecider.MatterEvent): string | undefined =>
-  "obligationId" in event ? event.obligationId : undefined
+  event._tag.startsWith("Obligation") && "obligationId" in event ? event.obligationId : undefined
 
 const storeFailure =
   (operation: string) =>
@@ -225,6 +227,12 @@ export const make = Effect.gen(function* () {
         }
       }
       yield* index.record(subject, views, [...units]).pipe(Effect.mapError(storeFailure("updating the index")))
+      for (const event of decided) {
+        if (event._tag !== "ActionRefused") continue
+        yield* Effect.logWarning(`not done: ${event.reason}`).pipe(
+          Effect.annotateLogs({ subject, ...(event.rule === undefined ? {} : { rule: event.rule }) })
+        )
+      }
       return { subject, events: appended.events, state: after, duplicate: false } satisfies Handled
     })
 

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
+import { EventStore } from "@gridwork/core"
+import * as MatterStream from "../src/MatterStream"
 import {
   cloudEvent,
   type Fixture,
@@ -144,6 +146,37 @@ describe("POST /v1/events", () => {
       }
     })
     expect(expired.status).toBe(401)
+  })
+
+  it("records and logs what it cannot do: a deadline in a year the calendar does not have yet", async () => {
+    for (const [type, time] of [
+      ["PetitionReceived", "2026-11-16T09:00:00+08:00"],
+      ["PetitionRouted", "2026-11-16T11:00:00+08:00"],
+      ["PetitionAccepted", "2026-11-17T10:00:00+08:00"]
+    ] as const) {
+      await fixture.at(time)
+      expect(
+        (await fixture.post("/v1/events", cloudEvent(type, subject, time, { unit: units.town }), integration)).status
+      ).toBe(200)
+    }
+    // 60 days from 17 November 2026 ends in 2027, whose holidays Lanxi's calendar does not have (whenYearMissing: fail).
+    const obligations = await json<{ obligations: ReadonlyArray<ObligationBody> }>(
+      await fixture.get(`/v1/obligations?subject=${subject}`, leader)
+    )
+    expect(obligations.obligations.map((o) => o.rule)).toEqual([
+      "petition.register-route",
+      "petition.acceptance-notice"
+    ])
+    const stream = await fixture.run(
+      EventStore.EventStore.use((store) => store.readStream(MatterStream.streamIdOf(subject)))
+    )
+    const refused = stream.filter((event) => event.type === "ActionRefused")
+    expect(refused.map((event) => (event.data as { readonly rule?: string }).rule)).toEqual(["petition.handle"])
+    const warning = fixture.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.level === "warn" && String(line.message).startsWith("not done:"))
+    expect(warning).toMatchObject({ subject, rule: "petition.handle" })
+    expect(String(warning?.message)).toContain("2027")
   })
 
   it("names no personal data in its logs", async () => {

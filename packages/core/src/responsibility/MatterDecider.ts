@@ -7,9 +7,9 @@
  *   `at`: warnings, overdues, then the escalation rules), `Act` (a person's command on
  *   one obligation: pause, resume, extend, cancel).
  * - Events: the {@link ResponsibilityRecord}s the engine produces (obligation events,
- *   `HolderChanged`, `EscalationTriggered`, `HandBackAttempted`) followed by one
- *   {@link MatterUpdated} carrying the matter's new {@link MatterState} whenever it
- *   changed.
+ *   `HolderChanged`, `EscalationTriggered`, `HandBackAttempted`), an
+ *   {@link ActionRefused} for whatever it could not do, and one {@link MatterUpdated}
+ *   carrying the matter's new {@link MatterState} whenever it changed.
  * - State: the matter and its obligations, folded from those events (`Obligation.evolve`
  *   for obligation events, the snapshot for `MatterUpdated`).
  *
@@ -51,8 +51,24 @@ export const MatterUpdated = Schema.TaggedStruct("MatterUpdated", {
 /** @see {@link MatterUpdated} */
 export type MatterUpdated = typeof MatterUpdated.Type
 
-/** Every event of a matter's stream: a responsibility record or a state snapshot. */
-export const MatterEvent = Schema.Union([ResponsibilityRecord, MatterUpdated])
+/**
+ * Something the engine could not do while deciding: a command an obligation refused, an
+ * escalation action that could not be carried out, a rule whose owner or due time could
+ * not be determined (e.g. a calendar year not loaded). Recorded so that nothing is
+ * dropped silently; `reason` says what and why (as the simulation's `refused` entries).
+ */
+export const ActionRefused = Schema.TaggedStruct("ActionRefused", {
+  subject: Obligation.SubjectId,
+  at: Instant,
+  rule: Schema.optionalKey(Schema.String),
+  obligationId: Schema.optionalKey(Obligation.ObligationId),
+  reason: Schema.String
+})
+/** @see {@link ActionRefused} */
+export type ActionRefused = typeof ActionRefused.Type
+
+/** Every event of a matter's stream: a responsibility record, a refusal or a state snapshot. */
+export const MatterEvent = Schema.Union([ResponsibilityRecord, ActionRefused, MatterUpdated])
 /** @see {@link MatterEvent} */
 export type MatterEvent = typeof MatterEvent.Type
 
@@ -130,6 +146,7 @@ const obligationIdOf = (record: ResponsibilityRecord): string | undefined =>
 /** Folds one event into the state. */
 export const evolve = (state: State, event: MatterEvent): State => {
   if (event._tag === "MatterUpdated") return { ...state, matter: event.state }
+  if (event._tag === "ActionRefused") return state
   const id = obligationIdOf(event)
   if (id === undefined) return state
   const obligations = new Map(state.obligations)
@@ -210,6 +227,17 @@ export const make = (model: LocalityModel): Decider.Decider<MatterCommand, Matte
     }
     const after = run.matterState(subject)
     const events: Array<MatterEvent> = [...run.records]
+    for (const entry of run.timeline) {
+      if (entry.kind !== "refused") continue
+      events.push({
+        _tag: "ActionRefused",
+        subject,
+        at: entry.at,
+        ...(entry.rule === undefined ? {} : { rule: entry.rule }),
+        ...(entry.obligation === undefined ? {} : { obligationId: entry.obligation }),
+        reason: entry.explanation
+      })
+    }
     if (after !== undefined && !sameState(state.matter ?? initial(subject), after)) {
       events.push({ _tag: "MatterUpdated", subject, at: instantOf(command), state: after })
     }
