@@ -83,6 +83,12 @@ const actorOfCaller = Effect.map(RequestContext.principal, (principal) => {
   return Result.isSuccess(decoded) ? Option.some(decoded.success) : Option.none<Ids.ActorId>()
 })
 
+/** `{ actor }` when the caller's subject is an actor id, for commands that record who acted. */
+const actorField = Effect.map(
+  actorOfCaller,
+  Option.match({ onNone: () => ({}), onSome: (actor: Ids.ActorId) => ({ actor }) })
+)
+
 const act = (id: string, command: MatterDecider.Act["command"], reasonText?: string) =>
   Effect.gen(function* () {
     const view = yield* visible(id)
@@ -163,13 +169,7 @@ export const pause = Route.post("/v1/obligations/:id/pause", {
   handler: ({ params, body }) =>
     Effect.gen(function* () {
       const at = yield* Instant.now
-      const actor = yield* actorOfCaller
-      return yield* act(params.id, {
-        _tag: "Pause",
-        at,
-        reason: body.reason,
-        ...Option.match(actor, { onNone: () => ({}), onSome: (id) => ({ actor: id }) })
-      })
+      return yield* act(params.id, { _tag: "Pause", at, reason: body.reason, ...(yield* actorField) })
     })
 })
 
@@ -185,12 +185,7 @@ export const resume = Route.post("/v1/obligations/:id/resume", {
   handler: ({ params }) =>
     Effect.gen(function* () {
       const at = yield* Instant.now
-      const actor = yield* actorOfCaller
-      return yield* act(params.id, {
-        _tag: "Resume",
-        at,
-        ...Option.match(actor, { onNone: () => ({}), onSome: (id) => ({ actor: id }) })
-      })
+      return yield* act(params.id, { _tag: "Resume", at, ...(yield* actorField) })
     })
 })
 
