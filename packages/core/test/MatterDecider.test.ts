@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 import {
   Decider,
+  Ids,
   Instant,
   MatterDecider,
   type MatterState,
@@ -181,5 +182,28 @@ describe("MatterDecider refusals", () => {
     expect(refused[0]).toMatchObject({ _tag: "ActionRefused", subject: "matter-1", rule: "grid.resolve" })
     expect(refused[0]?._tag === "ActionRefused" && refused[0].reason).toContain("2027")
     expect(decided.state.obligations.size).toBe(0)
+  })
+})
+
+describe("MatterDecider justifications", () => {
+  it("records a person's justification with the command it justifies, and nothing when the command changes nothing", () => {
+    const [reported] = load("climb.json")
+    const opened = Result.getOrThrow(Decider.run(decider, [], { _tag: "Observe", event: reported! }))
+    const obligation = [...opened.state.obligations.values()][0]
+    if (obligation?._tag !== "Obligation") throw new Error("expected an opened obligation")
+    const at = Instant.fromMillis(reported!.at + 60_000)
+    const pause = {
+      _tag: "Act" as const,
+      subject: obligation.subject,
+      obligationId: obligation.id,
+      command: { _tag: "Pause" as const, at, reason: Ids.Code.make("hearing") },
+      justification: "Both neighbours asked for a hearing with the village committee"
+    }
+    const paused = Result.getOrThrow(Decider.decideFrom(decider, opened.state, pause))
+    expect(paused.events.map((e) => e._tag)).toEqual(["ObligationPaused", "JustificationGiven"])
+    expect(paused.events[1]).toMatchObject({ obligationId: obligation.id, text: pause.justification, at })
+    expect(paused.state).toEqual({ ...opened.state, obligations: paused.state.obligations })
+    const again = Decider.decideFrom(decider, paused.state, pause)
+    expect(Result.isFailure(again) && again.failure._tag).toBe("ObligationStateConflict")
   })
 })

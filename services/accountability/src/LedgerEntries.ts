@@ -9,8 +9,9 @@
  * Every entry names the rule it happened under: the obligation rule for obligation
  * entries, the escalation rule for escalations, and for the changes of holder that no
  * rule caused, the practice: `first-receiver` (首问负责), `routing`, `hand-back`.
- * Reasons are recorded only as hashes (`Ledger.hashReason`, with the causing event's
- * id as nonce); no free text enters the ledger.
+ * A justification in words (`JustificationGiven`) is recorded only as the `reasonHash`
+ * of its obligation's outcomes in the same decision (`Ledger.hashReason`, with the
+ * causing command's id as nonce); no free text enters the ledger.
  *
  * Pure.
  *
@@ -37,8 +38,6 @@ import {
 export interface Context {
   /** The domain event (or command) that caused the decision. */
   readonly causedBy?: Ids.EventId | undefined
-  /** A reason given in words (an extension's justification), hashed with `causedBy` as nonce. */
-  readonly reasonText?: string | undefined
 }
 
 const practiceOf = (change: ResponsibilityRecord.HolderChange): string => {
@@ -103,6 +102,13 @@ export const of = (
 ): ReadonlyArray<LedgerEntry.LedgerEntry> => {
   const entries: Array<LedgerEntry.LedgerEntry> = []
   const causedBy = context.causedBy === undefined ? {} : { causedBy: context.causedBy }
+  // A justification in words reaches the ledger only as its hash, on the outcomes of its obligation.
+  const justifications = new Map<string, LedgerEntry.Sha256Hex>()
+  for (const event of events) {
+    if (event._tag === "JustificationGiven") {
+      justifications.set(event.obligationId, Ledger.hashReason(event.text, context.causedBy ?? ""))
+    }
+  }
   let state = before
   for (const event of events) {
     state = MatterDecider.evolve(state, event)
@@ -145,10 +151,8 @@ export const of = (
     if (outcome === undefined) continue
     const dueAt = "due" in event ? event.due : obligation.due
     const previousDueAt = "previousDue" in event ? { previousDueAt: event.previousDue } : {}
-    const reasonHash =
-      event._tag === "ObligationExtended" && context.reasonText !== undefined
-        ? { reasonHash: Ledger.hashReason(context.reasonText, context.causedBy ?? "") }
-        : {}
+    const justification = justifications.get(event.obligationId)
+    const reasonHash = justification === undefined ? {} : { reasonHash: justification }
     entries.push({
       _tag: "ObligationOutcome",
       outcome,

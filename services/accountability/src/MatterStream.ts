@@ -2,7 +2,7 @@
  * How a matter's responsibility stream is stored: one event stream per matter
  * (`matter-<subject>`), every event encoded with its Schema through one
  * {@link EventCodec}, and which of its events are published (every record; the
- * `MatterUpdated` snapshots and `ActionRefused` stay private).
+ * snapshots, refusals and justifications stay private).
  *
  * Published subjects are `gw.<locality>.accountability.<event-kebab>`, e.g.
  * `gw.lanxi.accountability.escalation-triggered`.
@@ -49,15 +49,17 @@ export const codec = EventCodec.make({
   ObligationCancelled: Obligation.ObligationCancelled,
   ObligationReassigned: Obligation.ObligationReassigned,
   ActionRefused: MatterDecider.ActionRefused,
+  JustificationGiven: MatterDecider.JustificationGiven,
   MatterUpdated: MatterDecider.MatterUpdated
 })
 
 /**
  * Event types kept private to the store (no outbox row, never published): state
- * snapshots, and refusals (what the engine could not do; they are logged as warnings
- * and shown in the matter's stream for the operators).
+ * snapshots, refusals (what the engine could not do; logged as warnings, kept in the
+ * matter's stream for the operators), and justifications in words (free text that may
+ * name people: only their hash leaves the store, in the ledger).
  */
-export const privateTypes: ReadonlyArray<string> = ["MatterUpdated", "ActionRefused"]
+export const privateTypes: ReadonlyArray<string> = ["MatterUpdated", "ActionRefused", "JustificationGiven"]
 
 /** The outbox router of the service's event store: every record on `gw.<locality>.accountability.<event>`. */
 export const subjectOf =

@@ -66,8 +66,6 @@ export interface CommandContext {
   readonly causedBy?: Ids.EventId | undefined
   /** Who acted: an actor id, or `system:<component>`. */
   readonly actor?: string | undefined
-  /** A justification in words (extensions): kept with the events, hashed into the ledger. */
-  readonly reasonText?: string | undefined
 }
 
 /** What a handled command did. */
@@ -118,7 +116,7 @@ export interface MattersShape {
 }
 
 const isRecord = (event: MatterDecider.MatterEvent): event is ResponsibilityRecord.ResponsibilityRecord =>
-  event._tag !== "MatterUpdated" && event._tag !== "ActionRefused"
+  event._tag !== "MatterUpdated" && event._tag !== "ActionRefused" && event._tag !== "JustificationGiven"
 
 /** The obligation an obligation event is about (refusals name one too, but change nothing). */
 const obligationIdOf = (event: MatterDecider.MatterEvent): string | undefined =>
@@ -166,7 +164,6 @@ export const make = Effect.gen(function* () {
     policyVersion: locality.model.version,
     ...(context.causedBy === undefined ? {} : { causationId: context.causedBy }),
     ...(context.actor === undefined ? {} : { actor: context.actor }),
-    ...(context.reasonText !== undefined && event._tag === "ObligationExtended" ? { reason: context.reasonText } : {}),
     ...(event._tag === "EscalationTriggered"
       ? { explanation: Escalation.explain(event.firing, locality.timeZone) }
       : {})
@@ -194,10 +191,7 @@ export const make = Effect.gen(function* () {
       if (appended.duplicate)
         return { subject, events: appended.events, state: after, duplicate: true } satisfies Handled
 
-      const entries = LedgerEntries.of(before, decided, {
-        causedBy: context.causedBy,
-        reasonText: context.reasonText
-      })
+      const entries = LedgerEntries.of(before, decided, { causedBy: context.causedBy })
       if (entries.length > 0)
         yield* ledger.append(entries).pipe(Effect.mapError(storeFailure("appending to the ledger")))
 

@@ -89,18 +89,20 @@ const actorField = Effect.map(
   Option.match({ onNone: () => ({}), onSome: (actor: Ids.ActorId) => ({ actor }) })
 )
 
-const act = (id: string, command: MatterDecider.Act["command"], reasonText?: string) =>
+const act = (id: string, command: MatterDecider.Act["command"], justification?: string) =>
   Effect.gen(function* () {
     const view = yield* visible(id)
     const matters = yield* Matters
     const principal = yield* RequestContext.principal
     const handled = yield* matters.handle(
-      { _tag: "Act", subject: view.subject, obligationId: view.id, command },
       {
-        commandId: yield* RequestContext.commandId,
-        actor: principal.subject,
-        ...(reasonText === undefined ? {} : { reasonText })
-      }
+        _tag: "Act",
+        subject: view.subject,
+        obligationId: view.id,
+        command,
+        ...(justification === undefined ? {} : { justification })
+      },
+      { commandId: yield* RequestContext.commandId, actor: principal.subject }
     )
     const after = handled.state.obligations.get(id)
     return after !== undefined && after._tag === "Obligation" ? ObligationView.fromState(after) : view

@@ -59,6 +59,7 @@ describe("LedgerEntries", () => {
       (o): o is Obligation.Obligation => o._tag === "Obligation" && o.terms.rule === "petition.handle"
     )!
     const at = Instant.unsafeFromIso("2026-11-02T09:00:00+08:00")
+    const reason = "The land bureau must survey the boundary first"
     const extended = Result.getOrThrow(
       Decider.decideFrom(decider, state, {
         _tag: "Act",
@@ -72,11 +73,14 @@ describe("LedgerEntries", () => {
             reasonCode: Ids.Code.make("complex-case"),
             decidedAt: at
           }
-        }
+        },
+        justification: reason
       })
     )
-    const reason = "The land bureau must survey the boundary first"
-    const [entry] = LedgerEntries.of(state, extended.events, { causedBy, reasonText: reason })
+    expect(extended.events.map((e) => e._tag)).toEqual(["ObligationExtended", "JustificationGiven"])
+    const entries = LedgerEntries.of(state, extended.events, { causedBy })
+    expect(entries).toHaveLength(1)
+    const [entry] = entries
     expect(entry).toMatchObject({
       _tag: "ObligationOutcome",
       outcome: "extended",

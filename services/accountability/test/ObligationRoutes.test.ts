@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
+import { EventStore, Outbox } from "@gridwork/core"
+import * as MatterStream from "../src/MatterStream"
 import {
   actors,
   type Caller,
@@ -140,6 +142,14 @@ describe("obligations over HTTP", () => {
     const extended = await json<ObligationBody>(await fixture.post(`/v1/obligations/${handle.id}/extend`, body, leader))
     expect(extended.extensions).toBe(1)
     expect(extended.due).toBe("2026-12-30T09:30:00.000Z")
+    // The justification stays in the matter's private stream: nothing published carries it.
+    const stream = await fixture.run(
+      EventStore.EventStore.use((store) => store.readStream(MatterStream.streamIdOf("m-1")))
+    )
+    expect(stream.find((event) => event.type === "JustificationGiven")?.data).toMatchObject({ text: body.reason })
+    const published = await fixture.run(Outbox.Outbox.use((outbox) => outbox.pending(1000)))
+    expect(published.some((message) => message.event.type === "ObligationExtended")).toBe(true)
+    expect(JSON.stringify(published)).not.toContain("land bureau")
     const again = await fixture.post(`/v1/obligations/${handle.id}/extend`, body, leader)
     expect(again.status).toBe(409)
     expect((await json<ProblemBody>(again)).type).toBe("urn:gridwork:problem:extension-limit-reached")

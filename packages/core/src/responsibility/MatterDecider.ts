@@ -7,8 +7,9 @@
  *   `at`: warnings, overdues, then the escalation rules), `Act` (a person's command on
  *   one obligation: pause, resume, extend, cancel).
  * - Events: the {@link ResponsibilityRecord}s the engine produces (obligation events,
- *   `HolderChanged`, `EscalationTriggered`, `HandBackAttempted`), an
- *   {@link ActionRefused} for whatever it could not do, and one {@link MatterUpdated}
+ *   `HolderChanged`, `EscalationTriggered`, `HandBackAttempted`), the
+ *   {@link JustificationGiven} of a person's command, an {@link ActionRefused} for
+ *   whatever it could not do, and one {@link MatterUpdated}
  *   carrying the matter's new {@link MatterState} whenever it changed.
  * - State: the matter and its obligations, folded from those events (`Obligation.evolve`
  *   for obligation events, the snapshot for `MatterUpdated`).
@@ -67,8 +68,22 @@ export const ActionRefused = Schema.TaggedStruct("ActionRefused", {
 /** @see {@link ActionRefused} */
 export type ActionRefused = typeof ActionRefused.Type
 
-/** Every event of a matter's stream: a responsibility record, a refusal or a state snapshot. */
-export const MatterEvent = Schema.Union([ResponsibilityRecord, ActionRefused, MatterUpdated])
+/**
+ * The justification in words a person gave for a command on an obligation (why an
+ * extension was approved). Free text, so it may name people: a service keeps it with
+ * the matter under access control and publishes and ledgers only its hash.
+ */
+export const JustificationGiven = Schema.TaggedStruct("JustificationGiven", {
+  subject: Obligation.SubjectId,
+  at: Instant,
+  obligationId: Obligation.ObligationId,
+  text: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(4000))
+})
+/** @see {@link JustificationGiven} */
+export type JustificationGiven = typeof JustificationGiven.Type
+
+/** Every event of a matter's stream: a responsibility record, a refusal, a justification or a state snapshot. */
+export const MatterEvent = Schema.Union([ResponsibilityRecord, ActionRefused, JustificationGiven, MatterUpdated])
 /** @see {@link MatterEvent} */
 export type MatterEvent = typeof MatterEvent.Type
 
@@ -95,6 +110,8 @@ export interface Act {
   readonly subject: Obligation.SubjectId
   readonly obligationId: Obligation.ObligationId
   readonly command: Obligation.Pause | Obligation.Resume | Obligation.Extend | Obligation.Cancel
+  /** The justification in words (an extension's reason), recorded as {@link JustificationGiven}. */
+  readonly justification?: string | undefined
 }
 
 /** Every command of the matter decider. */
@@ -146,7 +163,7 @@ const obligationIdOf = (record: ResponsibilityRecord): string | undefined =>
 /** Folds one event into the state. */
 export const evolve = (state: State, event: MatterEvent): State => {
   if (event._tag === "MatterUpdated") return { ...state, matter: event.state }
-  if (event._tag === "ActionRefused") return state
+  if (event._tag === "ActionRefused" || event._tag === "JustificationGiven") return state
   const id = obligationIdOf(event)
   if (id === undefined) return state
   const obligations = new Map(state.obligations)
@@ -207,6 +224,7 @@ export const make = (model: LocalityModel): Decider.Decider<MatterCommand, Matte
       return Result.fail(new SubjectMismatch({ expected: state.matter.subject, actual: subject }))
     }
     const run = new Run(template.model, template.policy, template.table, template.settings)
+    let justification: JustificationGiven | undefined
     if (state.matter !== undefined) run.restore(state.matter, [...state.obligations.values()])
     switch (command._tag) {
       case "Observe":
@@ -222,11 +240,21 @@ export const make = (model: LocalityModel): Decider.Decider<MatterCommand, Matte
         }
         const acted = run.act(subject, command.obligationId, command.command)
         if (Result.isFailure(acted)) return Result.fail(acted.failure)
+        if (command.justification !== undefined) {
+          justification = {
+            _tag: "JustificationGiven",
+            subject,
+            at: command.command.at,
+            obligationId: command.obligationId,
+            text: command.justification
+          }
+        }
         break
       }
     }
     const after = run.matterState(subject)
     const events: Array<MatterEvent> = [...run.records]
+    if (justification !== undefined && events.length > 0) events.push(justification)
     for (const entry of run.timeline) {
       if (entry.kind !== "refused") continue
       events.push({
