@@ -169,12 +169,21 @@ export const make = Effect.gen(function* () {
       : {})
   })
 
-  const attempt = (command: MatterDecider.MatterCommand, context: CommandContext) =>
+  /**
+   * One attempt, inside the transaction: the command is made from the matter as read
+   * here (a deadline's tick instant depends on it), so a concurrent change cannot slip
+   * between reading and deciding.
+   */
+  const attempt = (
+    subject: Obligation.SubjectId,
+    commandOf: (state: MatterDecider.State) => MatterDecider.MatterCommand,
+    context: CommandContext
+  ) =>
     Effect.gen(function* () {
-      const subject = MatterDecider.subjectOf(command)
       const streamId = MatterStream.streamIdOf(subject)
       const { stored, history } = yield* read(subject)
       const before = Decider.fold(decider, history)
+      const command = commandOf(before)
       const previous = stored.filter((event) => event.metadata.commandId === context.commandId)
       if (previous.length > 0) return { subject, events: previous, state: before, duplicate: true } satisfies Handled
       const decided = yield* Effect.fromResult(decider.decide(command, before))
@@ -230,14 +239,22 @@ export const make = Effect.gen(function* () {
       return { subject, events: appended.events, state: after, duplicate: false } satisfies Handled
     })
 
-  const handle: MattersShape["handle"] = (command, context) =>
-    transactor.transaction(attempt(command, context)).pipe(
+  const run = (
+    subject: Obligation.SubjectId,
+    commandOf: (state: MatterDecider.State) => MatterDecider.MatterCommand,
+    context: CommandContext,
+    kind: string
+  ) =>
+    transactor.transaction(attempt(subject, commandOf, context)).pipe(
       Effect.mapError((error) =>
         error._tag === "TransactionFailure" ? storeFailure("the transaction")(error) : error
       ),
       Effect.retry({ times: 5, while: isConflict }),
-      Effect.withSpan("Matters.handle", { attributes: { command: command._tag } })
+      Effect.withSpan("Matters.handle", { attributes: { command: kind } })
     )
+
+  const handle: MattersShape["handle"] = (command, context) =>
+    run(MatterDecider.subjectOf(command), () => command, context, command._tag)
 
   const onDeadline: MattersShape["onDeadline"] = (timer, token) =>
     Effect.gen(function* () {
@@ -248,10 +265,11 @@ export const make = Effect.gen(function* () {
         )
       }
       const subject = view.value.subject
-      const { state } = yield* load(subject)
-      yield* handle(
-        { _tag: "Tick", subject, at: MatterDecider.tickInstant(state, timer.dueAt) },
-        { commandId: DerivedIds.forFiring(token, timer.dueAt), actor: "system:deadline-scheduler" }
+      yield* run(
+        subject,
+        (state) => ({ _tag: "Tick", subject, at: MatterDecider.tickInstant(state, timer.dueAt) }),
+        { commandId: DerivedIds.forFiring(token, timer.dueAt), actor: "system:deadline-scheduler" },
+        "Tick"
       )
     })
 

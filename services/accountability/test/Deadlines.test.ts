@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import {
   AccountabilityReport,
+  DeadlineScheduler,
   EventStore,
   Instant,
   type LedgerEntry,
@@ -9,7 +10,8 @@ import {
   Simulation,
   SimulationEvent
 } from "@gridwork/core"
-import { Result } from "effect"
+import { Effect, Option, Result } from "effect"
+import { Matters } from "../src/index"
 import * as MatterStream from "../src/MatterStream"
 import { cloudEvent, integration, json, leader, makeFixture, type ObligationBody, units } from "./support/Fixture"
 
@@ -81,6 +83,38 @@ describe("deadlines driven by the clock", () => {
       ])
       const verified = await json(await fixture.get("/v1/ledger/verify", leader))
       expect(verified).toMatchObject({ valid: true, size: 6 })
+    } finally {
+      await fixture.dispose()
+    }
+  })
+
+  it("has one effect per firing: a firing handled again (a crash before it was marked) changes nothing", async () => {
+    const fixture = await makeFixture()
+    try {
+      await fixture.post("/v1/events", received, integration)
+      const [obligation] = (
+        await json<{ obligations: ReadonlyArray<ObligationBody> }>(
+          await fixture.get(`/v1/obligations?subject=${subject}`, leader)
+        )
+      ).obligations
+      const key = DeadlineScheduler.TimerKey.make(obligation!.id)
+      const timer = await fixture.run(
+        DeadlineScheduler.DeadlineScheduler.use((scheduler) => scheduler.get(key)).pipe(Effect.map(Option.getOrThrow))
+      )
+      // The 60% warning, handled twice by hand with the same fire token (the driver sleeps until then).
+      expect(timer.dueAt).toBe(Instant.unsafeFromIso("2026-10-07T14:18:00+08:00"))
+      const fire = Matters.Matters.use((matters) => matters.onDeadline(timer, DeadlineScheduler.fireToken(timer)))
+      const streamLength = EventStore.EventStore.use((store) =>
+        Effect.map(store.readStream(MatterStream.streamIdOf(subject)), (events) => events.length)
+      )
+      const before = await fixture.run(streamLength)
+      await fixture.run(fire)
+      const afterFirst = await fixture.run(streamLength)
+      await fixture.run(fire)
+      expect(afterFirst).toBe(before + 1)
+      expect(await fixture.run(streamLength)).toBe(afterFirst)
+      const warned = await json<ObligationBody>(await fixture.get(`/v1/obligations/${obligation!.id}`, leader))
+      expect(warned.warned).toEqual([0.6])
     } finally {
       await fixture.dispose()
     }

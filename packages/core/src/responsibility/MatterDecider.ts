@@ -184,14 +184,17 @@ export const instantOf = (command: MatterCommand): Instant =>
 
 /**
  * The instant a deadline firing at `dueAt` is handled at: `dueAt`, or the last change of
- * the matter's obligations when that is later (time never runs backwards for an
+ * the matter's running obligations when that is later (time never runs backwards for an
  * obligation: a tick dated before its last change would be refused and the deadline
- * lost).
+ * lost). Later than `dueAt` only when the firing is handled late, after events dated
+ * past it.
  */
 export const tickInstant = (state: State, dueAt: Instant): Instant => {
   let at: number = dueAt
   for (const obligation of state.obligations.values()) {
-    if (obligation._tag === "Obligation" && obligation.last > at) at = obligation.last
+    if (obligation._tag === "Obligation" && Obligation.isRunning(obligation.status) && obligation.last > at) {
+      at = obligation.last
+    }
   }
   return at as Instant
 }
