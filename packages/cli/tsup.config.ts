@@ -1,11 +1,3 @@
-import { defineConfig } from "tsup"
+import { gridworkTsup } from "../../tsup.shared"
 
-export default defineConfig({
-  entry: { index: "src/index.ts", main: "src/main.ts" },
-  format: ["esm"],
-  dts: { entry: { index: "src/index.ts" } },
-  clean: true,
-  sourcemap: true,
-  target: "node22",
-  banner: ({ format }) => (format === "esm" ? { js: "#!/usr/bin/env node" } : {})
-})
+export default gridworkTsup({ entry: { index: "src/index.ts" }, bin: { main: "src/main.ts" } })

@@ -1,22 +1,3 @@
-import { defineConfig } from "tsup"
+import { gridworkTsup } from "../../tsup.shared"
 
-export default defineConfig([
-  {
-    entry: { index: "src/index.ts" },
-    format: ["esm"],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: "node22"
-  },
-  {
-    // The `gridwork-grid` command.
-    entry: { cli: "src/cli/main.ts" },
-    format: ["esm"],
-    dts: false,
-    clean: false,
-    sourcemap: true,
-    target: "node22",
-    banner: { js: "#!/usr/bin/env node" }
-  }
-])
+export default gridworkTsup({ entry: { index: "src/index.ts" }, bin: { cli: "src/cli/main.ts" } })

@@ -1,11 +1,6 @@
-import { defineConfig } from "tsup"
+import { gridworkTsup } from "../../tsup.shared"
 
-export default defineConfig({
+export default gridworkTsup({
   entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts" },
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node22",
   external: ["vitest", "@effect/vitest"]
 })

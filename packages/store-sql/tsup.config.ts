@@ -1,10 +1,3 @@
-import { defineConfig } from "tsup"
+import { gridworkTsup } from "../../tsup.shared"
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node22"
-})
+export default gridworkTsup({ entry: { index: "src/index.ts" } })
