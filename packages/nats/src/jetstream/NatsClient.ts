@@ -206,8 +206,10 @@ export const make = (options: NatsClientOptions) =>
             Effect.suspend(() =>
               ensured.has(placement.name)
                 ? Effect.void
-                : Effect.tap(Streams.ensure(manager, placement, settings), () =>
-                    Effect.sync(() => ensured.add(placement.name))
+                : Effect.asVoid(
+                    Effect.tap(Streams.ensure(manager, placement, settings), () =>
+                      Effect.sync(() => ensured.add(placement.name))
+                    )
                   )
             )
           )
