@@ -34,6 +34,10 @@ export const decodeRule: (input: unknown) => ObligationRule.ObligationRule = Sch
 )
 export const timer: DeadlineScheduler.TimerKey = DeadlineScheduler.TimerKey.make("obligation-1")
 
+// A branded type stays branded (this line is an error unless the type degraded to `any`).
+// @ts-expect-error a plain string is not a SubjectId
+export const notASubject: Obligation.SubjectId = "petition-7"
+
 // Inferred types the declaration emit has to name.
 export const now = Instant.now
 export const decider = Obligation.decider(calendar)
