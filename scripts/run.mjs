@@ -188,14 +188,22 @@ async function main() {
     case "build":
     case "typecheck":
       return process.exit(turbo([task, ...rest]))
-    case "lint":
-      return process.exit(run(bin("biome"), ["check", ...rest]))
+    case "lint": {
+      // Each workspace lints itself through turbo (cached); then the files outside them.
+      const status = turbo(["lint", ...rest])
+      const rootFiles = ["scripts", "tsup.shared.ts", "vitest.shared.ts", "biome.json", "turbo.json", "package.json"]
+      return process.exit(status !== 0 ? status : run(bin("biome"), ["check", ...rootFiles]))
+    }
+    case "test:declarations":
+      return process.exit(turbo(["test:declarations", ...rest]))
     case "format":
       return process.exit(run(bin("biome"), ["check", "--write", ...rest]))
     case "changeset":
       return process.exit(run(bin("changeset"), rest))
     default:
-      log(`unknown task "${task}"; expected start, test, bench, build, typecheck, lint, format or changeset`)
+      log(
+        `unknown task "${task}"; expected start, test, bench, build, typecheck, lint, test:declarations, format or changeset`
+      )
       return process.exit(2)
   }
 }
