@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Option, Result, Schema } from "effect"
 import * as fc from "fast-check"
-import { DeadlineScheduler, DeadlineSchedulerHeap, InMemoryDeadlineScheduler, type Instant } from "../src"
+import { DeadlineScheduler, DeadlineSchedulerWheel, InMemoryDeadlineScheduler, type Instant } from "../src"
 import { deadlineSchedulerContract } from "../src/testing"
 
 const key = (value: string) => DeadlineScheduler.TimerKey.make(value)
@@ -95,18 +95,19 @@ interface ModelTimer {
 const order = (entries: Array<[string, ModelTimer]>) =>
   entries.sort(([ka, a], [kb, b]) => a.dueAt - b.dueAt || (ka < kb ? -1 : ka > kb ? 1 : 0))
 
-describe("TimerHeap against a reference model", () => {
-  it("behaves like a sorted map under any sequence of operations, restarts included", () => {
+describe("TimerWheel against a reference model", () => {
+  it("behaves like a sorted map under any sequence of operations and bucket width, restarts included", () => {
     fc.assert(
-      fc.property(fc.array(opArbitrary, { maxLength: 200 }), (ops) => {
-        let heap = new DeadlineSchedulerHeap.TimerHeap(16)
+      // width 1: a bucket per instant; 7: a few timers per bucket; 60,000: everything in one bucket
+      fc.property(fc.constantFrom(1, 7, 60_000), fc.array(opArbitrary, { maxLength: 200 }), (width, ops) => {
+        let wheel = new DeadlineSchedulerWheel.TimerWheel(16, width)
         const model = new Map<string, ModelTimer>()
         for (const op of ops) {
           switch (op.op) {
             case "arm": {
               const k = `k${op.key}`
               const current = model.get(k)
-              const outcome = heap.arm(key(k), at(op.dueAt), op.version)
+              const outcome = wheel.arm(key(k), at(op.dueAt), op.version)
               let expected: DeadlineScheduler.ArmOutcome
               if (current === undefined || op.version > current.version) {
                 expected = "armed"
@@ -124,7 +125,7 @@ describe("TimerHeap against a reference model", () => {
             case "rearm": {
               const k = `k${op.key}`
               const current = model.get(k)
-              const outcome = heap.rearm(key(k), at(op.dueAt))
+              const outcome = wheel.rearm(key(k), at(op.dueAt))
               if (current === undefined || current.fired) assert.strictEqual(outcome, "notArmed")
               else if (current.dueAt === op.dueAt) assert.strictEqual(outcome, "unchanged")
               else {
@@ -135,14 +136,14 @@ describe("TimerHeap against a reference model", () => {
             }
             case "cancel": {
               const k = `k${op.key}`
-              assert.strictEqual(heap.cancel(key(k)), model.delete(k))
+              assert.strictEqual(wheel.cancel(key(k)), model.delete(k))
               break
             }
             case "markFired": {
               const k = `k${op.key}`
               const current = model.get(k)
               const expected = current !== undefined && !current.fired && current.version === op.version
-              assert.strictEqual(heap.markFired(key(k), op.version), expected)
+              assert.strictEqual(wheel.markFired(key(k), op.version), expected)
               if (expected) current.fired = true
               break
             }
@@ -151,22 +152,22 @@ describe("TimerHeap against a reference model", () => {
               const expected = armed
                 .slice(0, op.limit)
                 .map(([k, timer]) => ({ key: k, dueAt: timer.dueAt, version: timer.version }))
-              assert.deepStrictEqual(heap.peekDue(at(op.now), op.limit), expected)
-              assert.deepStrictEqual(heap.takeDue(at(op.now), op.limit), expected)
+              assert.deepStrictEqual(wheel.peekDue(at(op.now), op.limit), expected)
+              assert.deepStrictEqual(wheel.takeDue(at(op.now), op.limit), expected)
               for (const { key: k } of expected) model.get(k)!.fired = true
               break
             }
             case "restart": {
-              const rebuilt = DeadlineSchedulerHeap.TimerHeap.fromRecords(heap.toRecords())
+              const rebuilt = DeadlineSchedulerWheel.TimerWheel.fromRecords(wheel.toRecords(), width)
               assert.isTrue(Result.isSuccess(rebuilt))
-              if (Result.isSuccess(rebuilt)) heap = rebuilt.success
+              if (Result.isSuccess(rebuilt)) wheel = rebuilt.success
               break
             }
           }
           const armed = order([...model.entries()].filter(([, timer]) => !timer.fired))
-          assert.strictEqual(heap.armed, armed.length)
-          assert.strictEqual(heap.fired, model.size - armed.length)
-          assert.strictEqual(heap.nextDueAt(), armed[0]?.[1].dueAt)
+          assert.strictEqual(wheel.armed, armed.length)
+          assert.strictEqual(wheel.fired, model.size - armed.length)
+          assert.strictEqual(wheel.nextDueAt(), armed[0]?.[1].dueAt)
         }
       }),
       { numRuns: 300 }
@@ -174,16 +175,66 @@ describe("TimerHeap against a reference model", () => {
   })
 
   it("reuses the slots of cancelled keys instead of growing", () => {
-    const heap = new DeadlineSchedulerHeap.TimerHeap(16)
+    const wheel = new DeadlineSchedulerWheel.TimerWheel(16)
     for (let round = 0; round < 50; round++) {
-      for (let i = 0; i < 16; i++) heap.arm(key(`r${round}-${i}`), at(i), 1)
-      for (let i = 0; i < 16; i++) heap.cancel(key(`r${round}-${i}`))
+      for (let i = 0; i < 16; i++) wheel.arm(key(`r${round}-${i}`), at(i), 1)
+      for (let i = 0; i < 16; i++) wheel.cancel(key(`r${round}-${i}`))
     }
-    assert.strictEqual(heap.armed, 0)
-    assert.strictEqual(heap.toRecords().length, 0)
-    assert.strictEqual(heap.capacity, 16, "16 live keys at a time never needed more room")
-    heap.arm(key("last"), at(1), 1)
-    assert.deepStrictEqual(heap.toRecords(), [{ key: "last", dueAt: 1, version: 1, fired: false }])
+    assert.strictEqual(wheel.armed, 0)
+    assert.strictEqual(wheel.toRecords().length, 0)
+    assert.strictEqual(wheel.capacity, 16, "16 live keys at a time never needed more room")
+    wheel.arm(key("last"), at(1), 1)
+    assert.deepStrictEqual(wheel.toRecords(), [{ key: "last", dueAt: 1, version: 1, fired: false }])
+  })
+
+  it("keeps the (dueAt, key) order when timers join a bucket out of order", () => {
+    const wheel = new DeadlineSchedulerWheel.TimerWheel(16, 100)
+    wheel.arm(key("b"), at(50), 1)
+    assert.strictEqual(wheel.nextDueAt(), 50) // the bucket is read (sorted) once
+    wheel.arm(key("c"), at(10), 1) // joins the sorted bucket before its last timer
+    wheel.arm(key("a"), at(50), 1) // same instant, smaller key
+    wheel.arm(key("d"), at(250), 1) // a later bucket
+    assert.strictEqual(wheel.nextDueAt(), 10)
+    assert.deepStrictEqual(
+      wheel.peekDue(at(60), 10).map((timer) => timer.key),
+      ["c", "a", "b"]
+    )
+    assert.deepStrictEqual(
+      wheel.takeDue(at(300), 2).map((timer) => timer.key),
+      ["c", "a"]
+    )
+    assert.deepStrictEqual(
+      wheel.takeDue(at(300), 10).map((timer) => timer.key),
+      ["b", "d"]
+    )
+    assert.strictEqual(wheel.nextDueAt(), undefined)
+  })
+
+  it("orders a crowded bucket exactly like a sorted list, ties by key", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z0-9]{1,6}$/), { minLength: 100, maxLength: 400 }),
+        fc.array(fc.nat(20), { minLength: 400, maxLength: 400 }),
+        (names, dueTimes) => {
+          const wheel = new DeadlineSchedulerWheel.TimerWheel(16, 60_000) // one bucket holds them all
+          const expected = names.map((name, i) => ({ key: name, dueAt: dueTimes[i]!, version: 1 }))
+          for (const timer of expected) wheel.arm(key(timer.key), at(timer.dueAt), 1)
+          expected.sort((a, b) => a.dueAt - b.dueAt || (a.key < b.key ? -1 : 1))
+          assert.deepStrictEqual(wheel.peekDue(at(20), 1_000), expected)
+          assert.deepStrictEqual(
+            wheel.takeDue(at(10), 1_000),
+            expected.filter((timer) => timer.dueAt <= 10)
+          )
+          assert.strictEqual(wheel.nextDueAt(), expected.find((timer) => timer.dueAt > 10)?.dueAt)
+        }
+      ),
+      { numRuns: 50 }
+    )
+  })
+
+  it("refuses a bucket width that is not a positive integer, naming it", () => {
+    assert.throws(() => new DeadlineSchedulerWheel.TimerWheel(16, 0), /bucketWidth/)
+    assert.throws(() => new DeadlineSchedulerWheel.TimerWheel(16, 1.5), /bucketWidth/)
   })
 })
 

@@ -171,12 +171,13 @@ export interface DeadlineSchedulerShape {
   /**
    * Up to `limit` armed timers with `dueAt <= now`, earliest first (ties by key), without
    * changing anything. Its cost must not grow with the timers not yet due (in memory
-   * O(limit · log limit); in SQL an index range scan on `(due_at, key)`).
+   * only the due buckets of the calendar queue are read; in SQL an index range scan on
+   * `(due_at, key)`).
    */
   readonly due: (now: Instant, limit: number) => Effect.Effect<ReadonlyArray<DueTimer>, DeadlineSchedulerError>
   /**
    * Like {@link DeadlineSchedulerShape.due} but marks the returned timers fired in the
-   * same step (at-most-once hand-over). In memory O(limit · log n).
+   * same step (at-most-once hand-over). Same cost as `due`.
    */
   readonly takeDue: (now: Instant, limit: number) => Effect.Effect<ReadonlyArray<DueTimer>, DeadlineSchedulerError>
   /**

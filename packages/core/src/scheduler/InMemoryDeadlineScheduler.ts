@@ -1,5 +1,5 @@
 /**
- * The in-memory {@link DeadlineScheduler}: a {@link TimerHeap} behind the port, for
+ * The in-memory {@link DeadlineScheduler}: a {@link TimerWheel} (calendar queue) behind the port, for
  * tests, embedded use, and as the reference the SQL implementation is checked against.
  *
  * ## Restart
@@ -41,7 +41,7 @@ import {
   TimerInputInvalid,
   type TimerKey
 } from "./DeadlineScheduler"
-import { TimerHeap } from "./DeadlineSchedulerHeap"
+import { TimerWheel } from "./DeadlineSchedulerWheel"
 
 /** An in-memory scheduler and the means to export its state. */
 export interface InMemoryDeadlineScheduler {
@@ -76,28 +76,28 @@ const checkLimit = (limit: number): TimerInputInvalid | undefined =>
 const guarded = <A>(problem: TimerInputInvalid | undefined, run: () => A): Effect.Effect<A, TimerInputInvalid> =>
   problem === undefined ? Effect.sync(run) : Effect.fail(problem)
 
-const wrap = (heap: TimerHeap): InMemoryDeadlineScheduler => {
+const wrap = (wheel: TimerWheel): InMemoryDeadlineScheduler => {
   const scheduler: DeadlineSchedulerShape = {
     arm: (key: TimerKey, dueAt: Instant, version: StateVersion) =>
       guarded(checkKey(key) ?? checkInstant("dueAt", dueAt) ?? checkVersion(version), () =>
-        heap.arm(key, dueAt, version)
+        wheel.arm(key, dueAt, version)
       ),
     rearm: (key: TimerKey, dueAt: Instant) =>
-      guarded(checkKey(key) ?? checkInstant("dueAt", dueAt), () => heap.rearm(key, dueAt)),
-    cancel: (key: TimerKey) => guarded(checkKey(key), () => heap.cancel(key)),
-    get: (key: TimerKey) => guarded(checkKey(key), () => Option.fromUndefinedOr(heap.get(key))),
+      guarded(checkKey(key) ?? checkInstant("dueAt", dueAt), () => wheel.rearm(key, dueAt)),
+    cancel: (key: TimerKey) => guarded(checkKey(key), () => wheel.cancel(key)),
+    get: (key: TimerKey) => guarded(checkKey(key), () => Option.fromUndefinedOr(wheel.get(key))),
     due: (now: Instant, limit: number) =>
-      guarded(checkInstant("now", now) ?? checkLimit(limit), () => heap.peekDue(now, limit)),
+      guarded(checkInstant("now", now) ?? checkLimit(limit), () => wheel.peekDue(now, limit)),
     takeDue: (now: Instant, limit: number) =>
-      guarded(checkInstant("now", now) ?? checkLimit(limit), () => heap.takeDue(now, limit)),
+      guarded(checkInstant("now", now) ?? checkLimit(limit), () => wheel.takeDue(now, limit)),
     markFired: (key: TimerKey, version: StateVersion) =>
-      guarded(checkKey(key) ?? checkVersion(version), () => heap.markFired(key, version)),
-    nextDueAt: Effect.sync(() => Option.fromUndefinedOr(heap.nextDueAt())),
-    stats: Effect.sync(() => ({ armed: heap.armed, fired: heap.fired }))
+      guarded(checkKey(key) ?? checkVersion(version), () => wheel.markFired(key, version)),
+    nextDueAt: Effect.sync(() => Option.fromUndefinedOr(wheel.nextDueAt())),
+    stats: Effect.sync(() => ({ armed: wheel.armed, fired: wheel.fired }))
   }
   return {
     scheduler,
-    snapshot: Effect.sync(() => ({ format: "gridwork.scheduler.snapshot.v1", timers: heap.toRecords() }))
+    snapshot: Effect.sync(() => ({ format: "gridwork.scheduler.snapshot.v1", timers: wheel.toRecords() }))
   }
 }
 
@@ -108,8 +108,8 @@ const wrap = (heap: TimerHeap): InMemoryDeadlineScheduler => {
  */
 export const make = (snapshot?: SchedulerSnapshot): Effect.Effect<InMemoryDeadlineScheduler, TimerInputInvalid> =>
   snapshot === undefined
-    ? Effect.sync(() => wrap(new TimerHeap()))
-    : Effect.suspend(() => Effect.fromResult(TimerHeap.fromRecords(snapshot.timers))).pipe(Effect.map(wrap))
+    ? Effect.sync(() => wrap(new TimerWheel()))
+    : Effect.suspend(() => Effect.fromResult(TimerWheel.fromRecords(snapshot.timers))).pipe(Effect.map(wrap))
 
 /** A layer with an empty in-memory {@link DeadlineScheduler}. */
 export const layer: Layer.Layer<DeadlineScheduler> = Layer.effect(
