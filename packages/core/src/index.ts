@@ -121,7 +121,6 @@ export * as DeadlineScheduler from "./scheduler/DeadlineScheduler"
 /** The fiber that turns due timers into work, at least once per state, by the `Clock`. */
 export * as DeadlineSchedulerDriver from "./scheduler/DeadlineSchedulerDriver"
 /** The former name of the in-memory timer index (deprecated alias of `DeadlineSchedulerWheel`). */
-export * as DeadlineSchedulerHeap from "./scheduler/DeadlineSchedulerHeap"
 /** The calendar queue of timers behind the in-memory scheduler. */
 export * as DeadlineSchedulerWheel from "./scheduler/DeadlineSchedulerWheel"
 /** The deadline scheduler in memory, with snapshots to simulate restarts. */

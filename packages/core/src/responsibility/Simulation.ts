@@ -51,7 +51,7 @@ import type { Unit } from "../organization/Unit"
 import type { UnitCode } from "../primitives/Ids"
 import type { Instant } from "../primitives/Instant"
 import type { TimerKey } from "../scheduler/DeadlineScheduler"
-import { TimerHeap } from "../scheduler/DeadlineSchedulerHeap"
+import { TimerWheel } from "../scheduler/DeadlineSchedulerWheel"
 import * as Escalation from "./Escalation"
 import type { Action, EscalationSettings, RiskLevel } from "./EscalationRule"
 import type { MatterState } from "./MatterState"
@@ -128,7 +128,7 @@ export class Run {
   readonly matters = new Map<string, MutableMatter>()
   readonly obligations = new Map<string, Obligation.State>()
   readonly bySubject = new Map<string, Array<string>>()
-  readonly heap = new TimerHeap(64)
+  readonly timers = new TimerWheel(64)
   readonly organization: Organization
   readonly tiers: ReadonlyArray<string>
   readonly timeZone: string
@@ -340,9 +340,9 @@ export class Run {
 
   syncTimer(id: string): void {
     const key = id as TimerKey
-    this.heap.cancel(key)
+    this.timers.cancel(key)
     const next = Obligation.nextDueAt(this.obligations.get(id) ?? Obligation.initialState)
-    if (next !== undefined) this.heap.arm(key, next, 0)
+    if (next !== undefined) this.timers.arm(key, next, 0)
   }
 
   // ---- obligations -----------------------------------------------------------
@@ -628,14 +628,14 @@ export class Run {
   // ---- timers ------------------------------------------------------------------
 
   fireTimers(at: Instant): void {
-    const due = this.heap.takeDue(at, Number.MAX_SAFE_INTEGER)
+    const due = this.timers.takeDue(at, Number.MAX_SAFE_INTEGER)
     const touched: Array<MutableMatter> = []
     for (const timer of due) {
       const state = this.obligations.get(timer.key)
       if (state === undefined || state._tag !== "Obligation") continue
       const matter = this.matter(state.subject)
       const events = this.command(matter, state.id, { _tag: "Tick", at })
-      if (events.length === 0) this.heap.cancel(timer.key) // nothing left to fire for it
+      if (events.length === 0) this.timers.cancel(timer.key) // nothing left to fire for it
       if (!touched.includes(matter)) touched.push(matter)
     }
     for (const matter of touched) this.escalate(matter, at)
@@ -857,7 +857,7 @@ export const simulate = (
       break
     }
     const event = events[next]
-    const timerAt = run.heap.nextDueAt()
+    const timerAt = run.timers.nextDueAt()
     // At the same instant an event comes first: a reply at the very due time is on time.
     if (timerAt !== undefined && timerAt <= until && (event === undefined || timerAt < event.at)) {
       run.fireTimers(timerAt)
