@@ -74,6 +74,10 @@ export * as InMemoryInbox from "./messaging/InMemoryInbox"
 export * as InMemoryOutbox from "./messaging/InMemoryOutbox"
 /** The outbox port: the messages a store owes the bus, written in the append's transaction. */
 export * as Outbox from "./messaging/Outbox"
+/** The outbox relayed onto whichever `Bus` is provided: marked sent after the bus accepted it, backoff, graceful stop. */
+export * as OutboxBusRelay from "./messaging/OutboxBusRelay"
+/** The loop every outbox relay runs: read a page, publish it, mark what was accepted; backoff, graceful stop. */
+export * as OutboxRelayLoop from "./messaging/OutboxRelayLoop"
 /** Actors: people holding roles in units ("one staff, several roles"). */
 export * as Actor from "./organization/Actor"
 /** The organization of a locality: units, roles and actors; "may X do A in J". */

@@ -1,8 +1,8 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Ref, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Bus, EventStore, Ids, InMemoryBus, InMemoryEventStore } from "../src"
-import { makeMessage, occurredAt } from "./BusFixtures"
+import { Bus, InMemoryBus } from "../src"
+import { makeMessage } from "./BusFixtures"
 import { withPatientClock } from "./PatientClock"
 
 describe("Bus subjects", () => {
@@ -114,45 +114,5 @@ describe("Bus.consume", () => {
       const [next] = yield* Stream.runCollect(Stream.take(deliveries, 1))
       assert.strictEqual(next!.message.event.eventId, m3.event.eventId)
     }).pipe(Effect.provide(InMemoryBus.layer), withPatientClock)
-  )
-})
-
-describe("Bus.relay", () => {
-  it.effect("publishes stored events on their subjects, and a restart republishes without duplicates", () =>
-    Effect.gen(function* () {
-      const store = yield* EventStore.EventStore
-      const bus = yield* Bus.Bus
-      const event = (type: string) =>
-        Effect.map(
-          Ids.makeEventId,
-          (eventId): EventStore.NewEvent => ({ eventId, type, schemaVersion: 1, data: {}, metadata: {}, occurredAt })
-        )
-      const stored = yield* store.append("case-1", "no-stream", [
-        yield* event("PetitionRegistered"),
-        yield* event("PetitionRouted")
-      ])
-      const subjectOf = (envelope: EventStore.EventEnvelope) =>
-        Bus.subjectFor({ locality: "lanxi", module: "petition", eventType: envelope.type })
-      const relay = yield* Effect.forkChild(Bus.relay({ subject: subjectOf }))
-      const deliveries = yield* bus.subscribe({ durable: "watcher", subject: "gw.lanxi.petition.>" })
-      const pull = yield* Stream.toPull(deliveries)
-      const first = yield* pull
-      const second = yield* pull
-      assert.deepStrictEqual(
-        [...first, ...second].map((delivery) => [delivery.message.subject, delivery.message.event]),
-        [
-          ["gw.lanxi.petition.petition-registered", stored.events[0]],
-          ["gw.lanxi.petition.petition-routed", stored.events[1]]
-        ]
-      )
-      yield* Effect.forEach([...first, ...second], (delivery) => delivery.ack)
-      yield* Fiber.interrupt(relay)
-      // A restarted relay starts from the beginning again: the bus drops the duplicates.
-      yield* Effect.forkChild(Bus.relay({ subject: subjectOf }))
-      const later = yield* store.append("case-1", 2, [yield* event("PetitionAccepted")])
-      const [next] = yield* pull
-      assert.deepStrictEqual(next!.message.event, later.events[0])
-      assert.strictEqual(next!.deliveryCount, 1)
-    }).pipe(Effect.provide([InMemoryBus.layer, InMemoryEventStore.layer]), withPatientClock)
   )
 })

@@ -5,9 +5,10 @@
  *   consumers read `gw.<locality>.<module>.>` as durable pull consumers) and the
  *   JetStream outbox relay (each outbox row is marked sent after its PubAck, with
  *   `Nats-Msg-Id` = event id).
- * - {@link layerInProcess} (no `NATS_URL`): core's in-process bus and a relay of the
- *   outbox onto it. Nothing outside the process sees the events; `POST /v1/events`
- *   is the way in.
+ * - {@link layerInProcess} (no `NATS_URL`): core's in-process bus and core's
+ *   `OutboxBusRelay` moving the outbox onto it (each row marked sent after the bus
+ *   accepted it). Nothing outside the process sees the events; `POST /v1/events` is the
+ *   way in.
  *
  * @example
  * ```ts
@@ -17,11 +18,10 @@
  * ```
  * @module
  */
-import { type Bus, InMemoryBus, type Outbox } from "@gridwork/core"
+import { type Bus, InMemoryBus, type Outbox, OutboxBusRelay, type OutboxRelayLoop } from "@gridwork/core"
 import { JetStreamBus, NatsClient, OutboxRelay, Publisher } from "@gridwork/nats"
 import { Layer, Schema } from "effect"
 import * as LayerErrors from "./internal/LayerErrors"
-import * as OutboxBusRelay from "./OutboxBusRelay"
 
 /** The transport could not start (NATS unreachable, a stream in conflict ...). */
 export class TransportStartFailure extends Schema.TaggedError<TransportStartFailure>()("TransportStartFailure", {
@@ -33,9 +33,21 @@ export class TransportStartFailure extends Schema.TaggedError<TransportStartFail
   }
 }
 
-/** In one process: the in-process bus, and the outbox relayed onto it. */
-export const layerInProcess = (options: OutboxBusRelay.Options = {}): Layer.Layer<Bus.Bus, never, Outbox.Outbox> =>
-  OutboxBusRelay.layer(options).pipe(Layer.provideMerge(InMemoryBus.layer))
+/**
+ * In one process: the in-process bus, and core's `OutboxBusRelay` moving the outbox onto
+ * it while the layer lives (looking every 200 ms when idle unless `pollInterval` says
+ * otherwise).
+ */
+export const layerInProcess = (
+  options: OutboxBusRelay.Options = {}
+): Layer.Layer<Bus.Bus | OutboxBusRelay.OutboxBusRelay, TransportStartFailure, Outbox.Outbox> =>
+  OutboxBusRelay.layer({ ...options, pollInterval: options.pollInterval ?? "200 millis" }).pipe(
+    Layer.provideMerge(InMemoryBus.layer),
+    LayerErrors.mapError(
+      (cause: OutboxRelayLoop.RelayOptionsInvalid) =>
+        new TransportStartFailure({ reason: `in-process bus: ${cause.message}`, cause })
+    )
+  )
 
 /** On NATS JetStream: the JetStream bus and outbox relay over one connection. */
 export const layerNats = (

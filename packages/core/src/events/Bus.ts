@@ -61,7 +61,7 @@
  * @module
  */
 import { Context, Duration, Effect, Exit, Result, Schema, type Scope, Stream } from "effect"
-import { EventEnvelope, EventStore, type ReadError } from "./EventStore"
+import { EventEnvelope } from "./EventStore"
 import { atPath, decoder } from "./internal/issues"
 
 // ---------------------------------------------------------------------------
@@ -364,32 +364,3 @@ export const consume = <E, R>(
       )
     })
   )
-
-/** Options of {@link relay}. */
-export interface RelayOptions<E, R> {
-  /** The first global position to publish (default 1: everything). */
-  readonly from?: number
-  /** The subject of each event, usually {@link subjectFor} of its locality, module and type. */
-  readonly subject: (event: EventEnvelope) => string
-  /** Runs after each event is published, e.g. to save `event.globalPosition` as a checkpoint. */
-  readonly onPublished?: (event: EventEnvelope) => Effect.Effect<void, E, R>
-}
-
-/**
- * Publishes every stored event, in global order, then every new one, until
- * interrupted: the outbox relay of a single-process deployment (in-memory store and
- * bus). Restarting it from an earlier position is safe: the bus de-duplicates by event
- * id. PostgreSQL deployments relay their outbox table instead (`@gridwork/nats`).
- */
-export const relay = <E = never, R = never>(
-  options: RelayOptions<E, R>
-): Effect.Effect<void, ReadError | PublishError | E, EventStore | Bus | R> =>
-  Effect.gen(function* () {
-    const store = yield* EventStore
-    const bus = yield* Bus
-    yield* Stream.runForEach(store.subscribe(options.from ?? 1), (event) =>
-      Effect.flatMap(bus.publish({ subject: options.subject(event), event }), () =>
-        options.onPublished === undefined ? Effect.void : options.onPublished(event)
-      )
-    )
-  })

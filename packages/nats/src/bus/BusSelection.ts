@@ -6,8 +6,8 @@
  * > NATS_URL not set: using the in-process bus; events are not shared with other processes
  *
  * Besides `Bus`, the layers provide {@link Transport}, telling the application which
- * one it got, so it can pick the matching relay: core's `Bus.relay` (event store →
- * bus, in one process) for the in-process bus; for JetStream, an application that
+ * one it got, so it can pick the matching relay: core's `OutboxBusRelay` (outbox →
+ * whichever `Bus` is provided) for the in-process bus; for JetStream, an application that
  * relays an outbox or runs `EventConsumer`s builds `JetStreamBus.layerNats` (which
  * also provides `NatsClient` and `Publisher`) with `OutboxRelay.layer` on top.
  *
