@@ -9,6 +9,8 @@
  */
 export * as Serve from "./app/Serve"
 export * as ServiceApp from "./app/ServiceApp"
+export * as ServiceConfig from "./app/ServiceConfig"
+export * as ServiceMain from "./app/ServiceMain"
 export * as Authentication from "./auth/Authentication"
 export * as Authorization from "./auth/Authorization"
 export * as DevIssuer from "./auth/DevIssuer"

@@ -12,9 +12,9 @@
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Ids, ModelLoader } from "@gridwork/core"
-import { DevIssuer, JsonLogger, type JwtVerifier, Serve, SqlIdempotencyStore } from "@gridwork/service-kit"
+import { JsonLogger, ServiceMain, SqlIdempotencyStore } from "@gridwork/service-kit"
 import { SqlStore } from "@gridwork/store-sql"
-import { Console, Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import * as App from "./app"
 import * as Config from "./Config"
 import * as Locality from "./Locality"
@@ -79,7 +79,7 @@ const banner = (url: string, token: string, locality: Locality.LocalityShape, da
     "",
     "Ctrl-C stops the service gracefully.",
     ""
-  ].join("\n")
+  ]
 }
 
 const program = Effect.gen(function* () {
@@ -89,29 +89,17 @@ const program = Effect.gen(function* () {
   )
   const locality = Locality.make(model)
 
-  let authentication: JwtVerifier.Options
-  let mint: Option.Option<Effect.Effect<string>> = Option.none()
-  if (settings.auth._tag === "Dev") {
-    const issuer = yield* DevIssuer.make({ issuer: settings.auth.issuer, audience: settings.auth.audience })
-    const subject = yield* demoActor(locality)
-    const root = locality.model.jurisdictions.roots.map((j) => j.code)
-    authentication = issuer.verifierOptions
-    mint = Option.some(
+  const { verifier: authentication, devIssuer } = yield* ServiceMain.authentication(settings.auth)
+  const mint = Option.map(devIssuer, (issuer) =>
+    Effect.flatMap(demoActor(locality), (subject) =>
       issuer.mint({
         subject,
         roles: [...locality.model.organization.roles.map((r) => r.code), Locality.SERVICE_ROLE],
-        jurisdictions: root,
+        jurisdictions: locality.model.jurisdictions.roots.map((j) => j.code),
         expiresInSeconds: 8 * 3600
       })
     )
-    yield* Effect.logWarning("DEVELOPMENT token issuer in use (GRIDWORK_DEV_AUTH=true): never in production")
-  } else {
-    authentication = {
-      issuer: settings.auth.issuer,
-      audience: settings.auth.audience,
-      jwks: { url: settings.auth.jwksUrl }
-    }
-  }
+  )
 
   const signingKey =
     settings.ledgerKeyFile === undefined
@@ -135,34 +123,24 @@ const program = Effect.gen(function* () {
     settings.databaseUrl === undefined
       ? `embedded PostgreSQL (PGlite) in ${settings.dataDir}`
       : `PostgreSQL at ${SqlStore.describeUrl(settings.databaseUrl)}`
-  const bus =
-    settings.natsUrl === undefined
-      ? "in-process (set NATS_URL for NATS JetStream)"
-      : `NATS JetStream at ${settings.natsUrl}`
+  const bus = ServiceMain.describeBus(settings.natsUrl)
   if (settings.natsUrl === undefined) {
     yield* Effect.logInfo("NATS_URL is not set: domain events come in by POST /v1/events only (in-process bus)")
   }
 
-  const server = yield* Effect.acquireRelease(
-    Effect.tryPromise({
-      try: () => Serve.serve(app, { port: settings.port, hostname: settings.host }),
-      catch: (cause) =>
-        new Error(`the service did not start: ${cause instanceof Error ? cause.message : String(cause)}`)
-    }),
-    (handle) =>
-      Effect.andThen(
-        Console.error("stopping: finishing requests in flight, then closing consumers and stores ..."),
-        Effect.promise(() => handle.shutdown())
-      )
-  )
-  yield* Effect.logInfo("accountability service listening").pipe(
-    Effect.annotateLogs({ url: server.url, database, bus, locality: locality.id, policyVersion: model.version })
-  )
-  if (Option.isSome(mint)) {
-    const token = yield* mint.value
-    yield* Console.log(banner(server.url, token, locality, database, bus))
-  }
-  return yield* Effect.never
+  return yield* ServiceMain.serve({
+    app,
+    port: settings.port,
+    host: settings.host,
+    name: "accountability service",
+    stopping: "stopping: finishing requests in flight, then closing consumers and stores ...",
+    annotations: { database, bus, locality: locality.id, policyVersion: model.version },
+    banner: (url) =>
+      Option.match(mint, {
+        onNone: () => Effect.succeed([]),
+        onSome: (token) => Effect.map(token, (value) => banner(url, value, locality, database, bus))
+      })
+  })
 })
 
 program.pipe(Effect.scoped, Effect.provide(Layer.mergeAll(NodeServices.layer, JsonLogger.layer())), NodeRuntime.runMain)

@@ -15,9 +15,9 @@
 import { fileURLToPath } from "node:url"
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { ModelLoader } from "@gridwork/core"
-import { DevIssuer, type JwtVerifier, Serve, SqlIdempotencyStore } from "@gridwork/service-kit"
+import { ServiceMain, SqlIdempotencyStore } from "@gridwork/service-kit"
 import { SqlStore } from "@gridwork/store-sql"
-import { Console, Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql/SqlClient"
 import * as App from "./app"
 import { ComputePool } from "./compute/ComputePool"
@@ -29,55 +29,42 @@ import * as Storage from "./storage/Storage"
 /** The Providence model shipped with the package (`src/` and `dist/` are both one level down). */
 const defaultModelFile = fileURLToPath(new URL("../localities/providence.yaml", import.meta.url))
 
-const banner = (url: string, token: string, locality: Locality.LocalityShape, database: string, bus: string) =>
-  [
-    "",
-    `Gridwork grid service for ${locality.model.locality.name} (policy ${locality.model.version})`,
-    `  URL:       ${url}`,
-    `  API docs:  ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
-    `  database:  ${database}`,
-    `  bus:       ${bus}`,
-    "",
-    `Development token (every grid permission in ${locality.root}; valid 8 hours):`,
-    "",
-    `  export TOKEN=${token}`,
-    `  export GRID=${url}`,
-    "",
-    "Then follow the walk-through in services/grid/README.md (upload, partition, publish, locate).",
-    "",
-    "Ctrl-C stops the service gracefully.",
-    ""
-  ].join("\n")
+const banner = (url: string, token: string, locality: Locality.LocalityShape, database: string, bus: string) => [
+  "",
+  `Gridwork grid service for ${locality.model.locality.name} (policy ${locality.model.version})`,
+  `  URL:       ${url}`,
+  `  API docs:  ${url}/docs  (OpenAPI: ${url}/openapi.json)`,
+  `  database:  ${database}`,
+  `  bus:       ${bus}`,
+  "",
+  `Development token (every grid permission in ${locality.root}; valid 8 hours):`,
+  "",
+  `  export TOKEN=${token}`,
+  `  export GRID=${url}`,
+  "",
+  "Then follow the walk-through in services/grid/README.md (upload, partition, publish, locate).",
+  "",
+  "Ctrl-C stops the service gracefully.",
+  ""
+]
 
 const program = Effect.gen(function* () {
   const settings = yield* Config.load({ defaultModelFile })
   const model = yield* ModelLoader.loadModel(settings.modelFile, Locality.registry)
   const locality = Locality.make(model)
 
-  let authentication: JwtVerifier.Options
-  let mint: Option.Option<Effect.Effect<string>> = Option.none()
-  if (settings.auth._tag === "Dev") {
-    const issuer = yield* DevIssuer.make({ issuer: settings.auth.issuer, audience: settings.auth.audience })
-    authentication = issuer.verifierOptions
+  const { verifier: authentication, devIssuer } = yield* ServiceMain.authentication(settings.auth)
+  const mint = Option.map(devIssuer, (issuer) => {
     const planner = locality.model.organization.roles.find((role) =>
       locality.roleGrants[role.code]?.some((grant) => grant === "grid.*" || grant === "*")
     )
-    mint = Option.some(
-      issuer.mint({
-        subject: "dev-grid-planner",
-        roles: planner === undefined ? [] : [planner.code],
-        jurisdictions: [locality.root],
-        expiresInSeconds: 8 * 3600
-      })
-    )
-    yield* Effect.logWarning("DEVELOPMENT token issuer in use (GRIDWORK_DEV_AUTH=true): never in production")
-  } else {
-    authentication = {
-      issuer: settings.auth.issuer,
-      audience: settings.auth.audience,
-      jwks: { url: settings.auth.jwksUrl }
-    }
-  }
+    return issuer.mint({
+      subject: "dev-grid-planner",
+      roles: planner === undefined ? [] : [planner.code],
+      jurisdictions: [locality.root],
+      expiresInSeconds: 8 * 3600
+    })
+  })
 
   const app = App.make({
     locality,
@@ -99,31 +86,21 @@ const program = Effect.gen(function* () {
     settings.databaseUrl === undefined
       ? `embedded PostgreSQL (PGlite) in ${settings.dataDir}`
       : `PostgreSQL at ${SqlStore.describeUrl(settings.databaseUrl)}`
-  const bus =
-    settings.natsUrl === undefined
-      ? "in-process (set NATS_URL for NATS JetStream)"
-      : `NATS JetStream at ${settings.natsUrl}`
+  const bus = ServiceMain.describeBus(settings.natsUrl)
 
-  const server = yield* Effect.acquireRelease(
-    Effect.tryPromise({
-      try: () => Serve.serve(app, { port: settings.port, hostname: settings.host }),
-      catch: (cause) =>
-        new Error(`the service did not start: ${cause instanceof Error ? cause.message : String(cause)}`)
-    }),
-    (handle) =>
-      Effect.andThen(
-        Console.error("stopping: finishing requests in flight, cancelling running jobs, closing stores ..."),
-        Effect.promise(() => handle.shutdown())
-      )
-  )
-  yield* Effect.logInfo("grid service listening").pipe(
-    Effect.annotateLogs({ url: server.url, database, bus, locality: locality.id, policyVersion: model.version })
-  )
-  if (Option.isSome(mint)) {
-    const token = yield* mint.value
-    yield* Console.log(banner(server.url, token, locality, database, bus))
-  }
-  return yield* Effect.never
+  return yield* ServiceMain.serve({
+    app,
+    port: settings.port,
+    host: settings.host,
+    name: "grid service",
+    stopping: "stopping: finishing requests in flight, cancelling running jobs, closing stores ...",
+    annotations: { database, bus, locality: locality.id, policyVersion: model.version },
+    banner: (url) =>
+      Option.match(mint, {
+        onNone: () => Effect.succeed([]),
+        onSome: (token) => Effect.map(token, (value) => banner(url, value, locality, database, bus))
+      })
+  })
 })
 
 program.pipe(Effect.scoped, Effect.provide(NodeServices.layer), NodeRuntime.runMain)
