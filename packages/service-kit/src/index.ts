@@ -7,6 +7,8 @@
  * shutdown.
  * @packageDocumentation
  */
+
+export * as LocalityService from "./app/LocalityService"
 export * as Serve from "./app/Serve"
 export * as ServiceApp from "./app/ServiceApp"
 export * as ServiceConfig from "./app/ServiceConfig"

@@ -29,14 +29,7 @@
  * @module
  */
 import { type Bus, Checkpoint, DeadlineSchedulerDriver, type Outbox } from "@gridwork/core"
-import {
-  type Health,
-  IdempotencyStore,
-  type JsonLogger,
-  type JwtVerifier,
-  type Route,
-  ServiceApp
-} from "@gridwork/service-kit"
+import { LocalityService, type Route, ServiceApp } from "@gridwork/service-kit"
 import { type Duration, Layer } from "effect"
 import * as DomainEvents from "./DomainEvents"
 import * as EventRoutes from "./EventRoutes"
@@ -66,8 +59,14 @@ export const routes: ReadonlyArray<Route.Route<Services<never>>> = [
   SimulateRoutes.simulate
 ] as const
 
-/** What the service is assembled from. */
-export interface Options<SE, TE, KE, SR, CL = never, IE = never> {
+/**
+ * What the service is assembled from; besides these, the kit's common options:
+ * `authentication`, `idempotencyStore` (default in memory; with SQL stores use
+ * `SqlIdempotencyStore.layer({ scope: "accountability" })`, which survives restarts),
+ * `readiness` (e.g. `Storage.databaseReady`) and `log`.
+ */
+export interface Options<SE, TE, KE, SR, CL = never, IE = never>
+  extends LocalityService.CommonOptions<Services<SR>, IE, SR> {
   /** The locality (a loaded model; see `Locality.make`). */
   readonly locality: LocalityShape
   /** The stores (`Storage.layerSql` or `Storage.layerMemory`). */
@@ -76,8 +75,6 @@ export interface Options<SE, TE, KE, SR, CL = never, IE = never> {
   readonly transport: Layer.Layer<Bus.Bus, TE, Outbox.Outbox>
   /** The key that signs ledger checkpoints. */
   readonly signingKey: Layer.Layer<SigningKey, KE>
-  /** JWT verification (an identity provider's JWKS, or a `DevIssuer`'s `verifierOptions`). */
-  readonly authentication: JwtVerifier.Options
   /** The clock of the whole service, e.g. `TestClock.layer()` (default: the real clock). */
   readonly clock?: Layer.Layer<CL> | undefined
   /** How often a ledger checkpoint is issued when the ledger grew (default 1 minute). */
@@ -86,15 +83,6 @@ export interface Options<SE, TE, KE, SR, CL = never, IE = never> {
   readonly consumers?: boolean | undefined
   /** Tuning of the deadline driver (default: look at least every second, retry a failed firing after a minute). */
   readonly deadlines?: DeadlineSchedulerDriver.DriverOptions | undefined
-  /**
-   * Where `Idempotency-Key`s are remembered (default in memory; with SQL stores use
-   * `SqlIdempotencyStore.layer({ scope: "accountability" })`, which survives restarts).
-   */
-  readonly idempotencyStore?: Layer.Layer<IdempotencyStore.IdempotencyStore, IE, Services<SR>> | undefined
-  /** Readiness checks besides the kit's (e.g. `Storage.databaseReady`). */
-  readonly readiness?: ReadonlyArray<Health.ReadinessCheck<SR>> | undefined
-  /** Logging (default JSON lines on stdout). */
-  readonly log?: JsonLogger.Options | undefined
 }
 
 /** The services the handlers and background fibers run with. */
@@ -134,10 +122,6 @@ export const make = <SE, TE, KE, SR, CL = never, IE = never>(options: Options<SE
         "Obligations and their deadlines under the locality's policy, escalation, the hash-chained responsibility ledger with signed checkpoints, and backward tracing of responsibility (责任倒查)."
     },
     layer: layer(options),
-    idempotencyStore: options.idempotencyStore ?? IdempotencyStore.IdempotencyStore.layerMemory,
     routes,
-    authentication: options.authentication,
-    authorization: { roles: options.locality.roleGrants, isWithin: options.locality.isWithin },
-    readiness: options.readiness,
-    ...(options.log === undefined ? {} : { log: options.log })
+    ...LocalityService.appOptions(options, options.locality)
   })

@@ -29,14 +29,7 @@
  * @module
  */
 import type { Bus, Outbox } from "@gridwork/core"
-import {
-  type Health,
-  IdempotencyStore,
-  type JsonLogger,
-  type JwtVerifier,
-  type Route,
-  ServiceApp
-} from "@gridwork/service-kit"
+import { LocalityService, type Route, ServiceApp } from "@gridwork/service-kit"
 import { Layer } from "effect"
 import type { ComputePool } from "./compute/ComputePool"
 import { Locality, type LocalityShape } from "./config/Locality"
@@ -79,8 +72,13 @@ export const routes: ReadonlyArray<Route.Route<Services<never>>> = [
   ...AuditRoutes.routes
 ]
 
-/** What the service is assembled from. */
-export interface Options<SE, TE, SR, IE = never> {
+/**
+ * What the service is assembled from; besides these, the kit's common options:
+ * `authentication`, `idempotencyStore` (default in memory; in production
+ * `SqlIdempotencyStore.layer({ scope: "grid" })` on the stores' database), `readiness`
+ * (e.g. a database round trip) and `log`.
+ */
+export interface Options<SE, TE, SR, IE = never> extends LocalityService.CommonOptions<Services<SR>, IE, SR> {
   /** The locality (a loaded model; see `Locality.make`). */
   readonly locality: LocalityShape
   /** The stores (`Storage.layerSql` or `Storage.layerMemory`). */
@@ -89,21 +87,10 @@ export interface Options<SE, TE, SR, IE = never> {
   readonly transport: Layer.Layer<Bus.Bus, TE, Outbox.Outbox>
   /** Where partitions, validations and audits run (`ComputePool.layer({ size })`). */
   readonly compute: Layer.Layer<ComputePool>
-  /**
-   * Where `Idempotency-Key`s are kept (default in memory; in production
-   * `SqlIdempotencyStore.layer({ scope: "grid" })` on the stores' database).
-   */
-  readonly idempotencyStore?: Layer.Layer<IdempotencyStore.IdempotencyStore, IE, Services<SR>> | undefined
   /** Partition jobs run at once (default 1). */
   readonly jobConcurrency?: number | undefined
-  /** JWT verification (an identity provider's JWKS, or a `DevIssuer`'s `verifierOptions`). */
-  readonly authentication: JwtVerifier.Options
   /** Largest request body in bytes (default 50 MiB: unit uploads). */
   readonly bodyLimitBytes?: number | undefined
-  /** Readiness checks besides the kit's (e.g. a database round trip). */
-  readonly readiness?: ReadonlyArray<Health.ReadinessCheck<SR>> | undefined
-  /** Logging (default JSON lines on stdout). */
-  readonly log?: JsonLogger.Options | undefined
 }
 
 /** The largest request body by default: 50 MiB. */
@@ -138,15 +125,11 @@ export const make = <SE, TE, SR, IE = never>(options: Options<SE, TE, SR, IE>) =
         "Service grids (网格): upload units, partition them into grids that keep communities whole in background jobs with live progress, publish grid versions with stable ids (retired ids are never reused), locate points, keep rosters and check staffing, audit coverage."
     },
     layer: assembled.layer,
-    idempotencyStore: options.idempotencyStore ?? IdempotencyStore.IdempotencyStore.layerMemory,
     routes,
-    authentication: options.authentication,
-    authorization: { roles: options.locality.roleGrants, isWithin: options.locality.isWithin },
+    ...LocalityService.appOptions(options, options.locality),
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     // Uploads and audits may take up to 5 minutes; an in-flight key's lease must outlast them.
-    idempotency: { leaseMs: 6 * 60 * 1000 },
-    readiness: options.readiness,
-    ...(options.log === undefined ? {} : { log: options.log })
+    idempotency: { leaseMs: 6 * 60 * 1000 }
   })
   assembled.connect(app.tracker.isDraining)
   return app
