@@ -17,12 +17,11 @@ import { Effect, Option, Schema } from "effect"
 import { ComputePool } from "../compute/ComputePool"
 import { permissions } from "../config/GridModule"
 import { Locality } from "../config/Locality"
-import { GridVersions } from "../services/GridVersions"
 import { Rosters } from "../services/Rosters"
 import { ArtifactStore } from "../storage/ArtifactStore"
 import { guard } from "../storage/StorageUnavailable"
-import * as Access from "./Access"
 import * as Problems from "./Problems"
+import * as VersionInForce from "./VersionInForce"
 
 /** Whether the client prefers plain text (it names `text/plain` and not JSON first). */
 export const prefersText = (accept: string | undefined): boolean => {
@@ -51,12 +50,7 @@ export const audit = Route.get("/v1/audit", {
   timeoutMs: 5 * 60 * 1000,
   handler: () =>
     Effect.gen(function* () {
-      yield* Access.inLocality
-      const versions = yield* GridVersions
-      const loaded = yield* versions.load(0).pipe(
-        Problems.orUnavailable,
-        Effect.catchTag("VersionNotFound", (error) => Problems.notFound(error.message))
-      )
+      const loaded = yield* VersionInForce.load
       const artifacts = yield* ArtifactStore
       const assignments = yield* artifacts
         .get(loaded.record.assignmentsHash)

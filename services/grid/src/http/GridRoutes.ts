@@ -22,6 +22,7 @@ import { GridVersions, type LoadedVersion } from "../services/GridVersions"
 import { Rosters } from "../services/Rosters"
 import * as Access from "./Access"
 import * as Problems from "./Problems"
+import * as VersionInForce from "./VersionInForce"
 import { LocateView } from "./Views"
 
 const GEOJSON = "application/geo+json"
@@ -34,14 +35,13 @@ const VersionQuery = Schema.Struct({
 /** Loads a version; 404 when none is published or the number is unknown. */
 const loadVersion = (version: number | undefined) =>
   Effect.gen(function* () {
+    if (version === undefined) return yield* VersionInForce.load
     yield* Access.inLocality
     const versions = yield* GridVersions
-    return yield* versions.load(version ?? 0).pipe(
+    return yield* versions.load(version).pipe(
       Problems.orUnavailable,
       Effect.catchTag("VersionNotFound", (error) =>
-        version === undefined
-          ? Problems.notFound(error.message)
-          : Effect.fail(Problems.fieldProblem("query", "/version", "exists", error.message))
+        Effect.fail(Problems.fieldProblem("query", "/version", "exists", error.message))
       )
     )
   })

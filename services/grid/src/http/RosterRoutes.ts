@@ -18,10 +18,9 @@ import { permissions } from "../config/GridModule"
 import { Locality } from "../config/Locality"
 import { GridId, PublicContact, RosterMember } from "../domain/GridEvents"
 import * as GridRoster from "../domain/GridRoster"
-import { GridVersions } from "../services/GridVersions"
 import { Rosters } from "../services/Rosters"
-import * as Access from "./Access"
 import * as Problems from "./Problems"
+import * as VersionInForce from "./VersionInForce"
 import { RosterView, StaffingView } from "./Views"
 
 const GridParams = Schema.Struct({ gridId: GridId })
@@ -37,12 +36,7 @@ export const RosterBody = Schema.Struct({
 /** The version in force and the grid's community jurisdiction; 404 when the grid is not in it. */
 const gridInForce = (gridId: string) =>
   Effect.gen(function* () {
-    yield* Access.inLocality
-    const versions = yield* GridVersions
-    const loaded = yield* versions.load(0).pipe(
-      Problems.orUnavailable,
-      Effect.catchTag("VersionNotFound", (error) => Problems.notFound(error.message))
-    )
+    const loaded = yield* VersionInForce.load
     if (!loaded.communities.has(gridId)) {
       return yield* Problems.notFound(`No grid ${gridId} in the version in force (${loaded.record.version})`)
     }
@@ -124,12 +118,7 @@ export const staffing = Route.get("/v1/staffing/check", {
   success: StaffingView,
   handler: () =>
     Effect.gen(function* () {
-      yield* Access.inLocality
-      const versions = yield* GridVersions
-      const loaded = yield* versions.load(0).pipe(
-        Problems.orUnavailable,
-        Effect.catchTag("VersionNotFound", (error) => Problems.notFound(error.message))
-      )
+      const loaded = yield* VersionInForce.load
       const locality = yield* Locality
       const rosters = yield* Rosters
       const { state } = yield* rosters.view.pipe(Problems.orUnavailable)
